@@ -1,0 +1,2 @@
+//! Analysis: band-limited resampling, equivariance and other metrics, texture-sticking views,
+//! spectra.

@@ -1,0 +1,44 @@
+//! The `stylescope` command line. Everything the window can compute, the command line can too.
+//! Flags mirror NVIDIA's `gen_images.py` and `calc_metrics.py` where those exist.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// A native laboratory for StyleGAN2 and StyleGAN3 networks.
+///
+/// Without a subcommand, opens the window (with the given network files in the left and right views).
+#[derive(Debug, Parser)]
+#[command(name = "stylescope", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Network files to open in the window (left, right): NVIDIA `.pkl` or stylescope `.safetensors`.
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {}
+
+/// Entry point used by `main`.
+pub fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(command) => match command {},
+        None => open_window(cli.files),
+    }
+}
+
+#[cfg(feature = "gui")]
+fn open_window(files: Vec<PathBuf>) -> anyhow::Result<()> {
+    let _ = files;
+    anyhow::bail!("the window is not built yet")
+}
+
+#[cfg(not(feature = "gui"))]
+fn open_window(_files: Vec<PathBuf>) -> anyhow::Result<()> {
+    anyhow::bail!(
+        "this stylescope was built without the window (`--no-default-features`); run `stylescope --help` for the command line"
+    )
+}

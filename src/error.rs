@@ -1,0 +1,79 @@
+//! The crate-wide error type. Library code returns [`Result`]; only `main` and `cli` use `anyhow`.
+//!
+//! Every error that comes from reading a file is wrapped in [`Error::File`] (see [`ResultExt::in_file`]),
+//! so that what the user sees names the file first and the problem second.
+
+use std::path::{Path, PathBuf};
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An error while reading or writing `path`.
+    #[error("{}: {source}", path.display())]
+    File {
+        path: PathBuf,
+        #[source]
+        source: Box<Error>,
+    },
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// Broken, truncated or hostile pickle bytes; carries the byte offset.
+    #[error("{0}")]
+    Pickle(#[from] crate::checkpoint::pickle::PickleError),
+    #[error("tensor computation failed: {0}")]
+    Candle(#[from] candle_core::Error),
+    /// The file parsed, but its content is not what a network checkpoint must hold.
+    #[error("malformed checkpoint: {0}")]
+    Format(String),
+    /// A well-formed input that stylescope does not handle (yet), e.g. a TensorFlow-era pickle.
+    #[error("unsupported: {0}")]
+    Unsupported(String),
+    #[error("tensor `{name}` has shape {found:?}, expected {expected:?}")]
+    Shape {
+        name: String,
+        expected: Vec<usize>,
+        found: Vec<usize>,
+    },
+    #[error("missing tensor `{0}`")]
+    MissingTensor(String),
+    /// A bad argument from the user or a caller (seed list, direction width, transform, ...).
+    #[error("{0}")]
+    Invalid(String),
+    /// The work was cancelled by the user.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Wraps this error with the file it came from (once: an error already naming a file keeps it).
+    pub fn in_file(self, path: &Path) -> Error {
+        match self {
+            Error::File { .. } => self,
+            other => Error::File {
+                path: path.to_path_buf(),
+                source: Box::new(other),
+            },
+        }
+    }
+
+    /// The innermost error, without file context.
+    pub fn root(&self) -> &Error {
+        match self {
+            Error::File { source, .. } => source.root(),
+            other => other,
+        }
+    }
+}
+
+/// Adds file context to any result whose error converts into [`Error`].
+pub trait ResultExt<T> {
+    fn in_file(self, path: &Path) -> Result<T>;
+}
+
+impl<T, E: Into<Error>> ResultExt<T> for std::result::Result<T, E> {
+    fn in_file(self, path: &Path) -> Result<T> {
+        self.map_err(|e| e.into().in_file(path))
+    }
+}

@@ -1,0 +1,2 @@
+//! wgpu: WGSL compute for the generators and the image display. Serves the window and the render
+//! worker.

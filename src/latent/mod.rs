@@ -1,0 +1,2 @@
+//! Latents: seeds → z exactly as NumPy's legacy `RandomState`, truncation, style mixing, the seed
+//! plane, and latent directions.

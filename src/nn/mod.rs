@@ -1,0 +1,17 @@
+//! Networks: ops (each with a readable reference and, where speed needs it, a fast path with the
+//! same signature), the mapping network, StyleGAN2 and StyleGAN3 synthesis, the discriminator.
+//!
+//! Field and tensor names follow NVIDIA's state dicts (`mapping.fc0.weight`, `synthesis.b8.conv0`,
+//! `synthesis.L3_52_512`). Nothing here knows about files: builders take a [`config`] and [`Weights`].
+
+pub mod config;
+pub mod generator;
+pub mod mapping;
+pub mod ops;
+pub mod stylegan2;
+pub mod stylegan3;
+pub mod weights;
+
+pub use config::GeneratorConfig;
+pub use generator::{Capture, Generator, NoiseMode, SynthesisOptions, SynthesisOutput};
+pub use weights::Weights;

@@ -1,0 +1,1 @@
+//! Training: datasets, losses, regularisers, the training loop and snapshots. No printing, no UI.
