@@ -1,2 +1,18 @@
 //! Background work: worker threads, progress with nested ranges, cancellation, and the render
 //! worker that the window uses. The only layer that creates threads.
+//!
+//! - [`task`]: a one-shot background task whose result the caller polls.
+//! - [`render`]: the render worker: one thread per view that loads a network and renders the
+//!   newest [`request::RenderRequest`] through a [`engine::RenderEngine`]; results (images with
+//!   timings, or errors as data) come back over a channel.
+//! - [`generator_engine`]: the engine that runs a real generator from a checkpoint.
+
+pub mod engine;
+pub mod inbox;
+pub mod render;
+pub mod request;
+pub mod task;
+
+pub use engine::{EngineLoader, RenderEngine};
+pub use render::{RenderWorker, WorkerEvent};
+pub use request::{ClassChoice, EngineOutput, NetworkInfo, RenderRequest, RenderTimings};
