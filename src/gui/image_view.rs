@@ -88,6 +88,21 @@ impl Zoom {
     }
 }
 
+/// Vertical mouse-wheel movement this frame, in points.
+fn wheel_points(i: &egui::InputState) -> f32 {
+    i.events
+        .iter()
+        .map(|e| match e {
+            egui::Event::MouseWheel { unit, delta, modifiers, .. } if !modifiers.command => match unit {
+                egui::MouseWheelUnit::Point => delta.y,
+                egui::MouseWheelUnit::Line => delta.y * 40.0,
+                egui::MouseWheelUnit::Page => delta.y * 400.0,
+            },
+            _ => 0.0,
+        })
+        .sum()
+}
+
 /// What happened in a pane this frame.
 #[derive(Debug)]
 pub struct PaneOutput {
@@ -110,7 +125,8 @@ pub fn show_image(ui: &mut egui::Ui, id: egui::Id, area: Rect, texture: &Display
         && size[0] > 0
     {
         if response.hovered() {
-            let (scroll, pinch) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta()));
+            // Raw wheel events (not egui's smoothed scrolling), so that a zoom ends with the wheel.
+            let (scroll, pinch) = ui.input(|i| (wheel_points(i), i.zoom_delta()));
             let factor = (scroll / 200.0).exp() * pinch;
             if (factor - 1.0).abs() > 1e-4
                 && let Some(cursor) = response.hover_pos()

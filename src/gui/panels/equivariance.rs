@@ -62,7 +62,8 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
             });
             ui.horizontal(|ui| {
                 ui.checkbox(&mut c.rotate_anim, "Anim");
-                ui.add(Slider::new(&mut c.rotate_speed, -1.0..=1.0).logarithmic(true).smallest_positive(1e-4).text("turns/s").fixed_decimals(4));
+                // (A logarithmic slider over -1..1 trips an egui assertion; a drag value is finer anyway.)
+                ui.add(DragValue::new(&mut c.rotate_speed).range(-1.0..=1.0).speed(1e-4).fixed_decimals(4).suffix(" turns/s"));
                 if ui.button("Reset").clicked() {
                     c.reset_rotate();
                 }

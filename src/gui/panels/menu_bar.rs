@@ -8,6 +8,11 @@ fn item(ui: &mut egui::Ui, text: &str, shortcut: &str, enabled: bool) -> bool {
     ui.add_enabled(enabled, egui::Button::new(text).shortcut_text(shortcut)).clicked()
 }
 
+/// A menu entry that shows whether it is on.
+fn toggle(ui: &mut egui::Ui, text: &str, shortcut: &str, on: bool, enabled: bool) -> bool {
+    ui.add_enabled(enabled, egui::Button::selectable(on, text).shortcut_text(shortcut)).clicked()
+}
+
 pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
     egui::Panel::top("menu").show(ui, |ui| {
         egui::MenuBar::new().ui(ui, |ui| {
@@ -41,7 +46,7 @@ fn file_menu(ui: &mut egui::Ui, app: &mut ExplorerApp) {
                     if ui.button(path.display().to_string()).clicked() {
                         app.queue(Command::Open { side: app.active, path: path.clone() });
                     }
-                    if ui.small_button("→ right").on_hover_text("Open in the right view").clicked() {
+                    if ui.small_button("in right view").on_hover_text("Open in the right view").clicked() {
                         app.queue(Command::Open { side: Side::Right, path });
                     }
                 });
@@ -74,16 +79,16 @@ fn file_menu(ui: &mut egui::Ui, app: &mut ExplorerApp) {
 fn view_menu(ui: &mut egui::Ui, app: &mut ExplorerApp) {
     let s = &app.settings;
     let (compare, linked, diff, nearest) = (s.compare, s.linked, s.show_difference, s.nearest);
-    if item(ui, if compare { "✔ Compare" } else { "Compare" }, "C", true) {
+    if toggle(ui, "Compare", "C", compare, true) {
         app.queue(Command::SetCompare(!compare));
     }
-    if item(ui, if linked { "✔ Link controls" } else { "Link controls" }, "K", compare) {
+    if toggle(ui, "Link controls", "K", linked, compare) {
         app.queue(Command::SetLinked(!linked));
     }
-    if item(ui, if diff { "✔ Difference view" } else { "Difference view" }, "D", compare) {
+    if toggle(ui, "Difference view", "D", diff, compare) {
         app.queue(Command::SetDifference(!diff));
     }
-    if item(ui, if nearest { "✔ Nearest filtering" } else { "Nearest filtering" }, "N", true) {
+    if toggle(ui, "Nearest filtering", "N", nearest, true) {
         app.queue(Command::SetNearest(!nearest));
     }
     if item(ui, "Zoom to fit", "F", true) {

@@ -47,7 +47,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
             })
         });
         if app.settings.compare {
-            ui.label(format!("→ {} view", target.name().to_lowercase()));
+            ui.label(format!("into the {} view", target.name().to_lowercase()));
         }
     });
     ui.horizontal(|ui| {
@@ -92,9 +92,9 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
         };
         let has_path = view.path().is_some();
         ui.horizontal(|ui| {
-            ui.strong(side.name());
+            ui.strong(format!("{}:", side.name()));
             ui.label(text);
-            if has_path && ui.small_button("✕").on_hover_text("Close this network").clicked() {
+            if has_path && ui.small_button("Close").on_hover_text("Close this network").clicked() {
                 app.queue(Command::Close(side));
             }
         });

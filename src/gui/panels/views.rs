@@ -98,7 +98,7 @@ fn view_pane(ui: &mut egui::Ui, app: &mut ExplorerApp, side: Side, rect: Rect) {
     let wrap = body.width() - 24.0;
     match &view.status {
         ViewStatus::Empty => {
-            overlay(ui, &painter, body, "Drop a network here, or File → Open… (Ctrl+O)", ui.visuals().weak_text_color(), wrap);
+            overlay(ui, &painter, body, "Drop a network here, or File > Open… (Ctrl+O)", ui.visuals().weak_text_color(), wrap);
         }
         ViewStatus::Loading { path, .. } => {
             let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());

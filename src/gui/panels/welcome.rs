@@ -14,7 +14,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
         ui.label("Explore StyleGAN2 and StyleGAN3 generators in real time, side by side.");
         ui.add_space(16.0);
         ui.label("Open a network — NVIDIA's .pkl or stylescope's .safetensors:");
-        ui.label("• File → Open… (Ctrl+O)");
+        ui.label("• File > Open… (Ctrl+O)");
         ui.label("• drop a file onto this window");
         ui.label("• type or paste its path into the Path field on the left and press Enter (Ctrl+L)");
         ui.label("• or start with files: stylescope left.pkl right.pkl");
@@ -29,6 +29,6 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
             }
         }
         ui.add_space(16.0);
-        ui.weak("Help → Keyboard shortcuts (F1)");
+        ui.weak("Help > Keyboard shortcuts (F1)");
     });
 }
