@@ -544,3 +544,12 @@ fn builtin_models_open_when_no_file_is_given() {
     assert!(h.state().settings.compare);
     assert_eq!(h.state().view(Side::Right).info().unwrap().family, "StyleGAN3-T");
 }
+
+#[test]
+fn the_readme_lists_every_shortcut() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for s in stylescope::gui::shortcuts::SHORTCUTS {
+        let row = format!("| {} | {} |", stylescope::gui::shortcuts::keys_text(s), s.description);
+        assert!(readme.contains(&row), "README.md lacks the shortcut row `{row}`");
+    }
+}

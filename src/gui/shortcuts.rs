@@ -56,8 +56,8 @@ pub const SHORTCUTS: &[Shortcut] = &[
     sc(CMD, Key::Q, Action::Quit, "Quit"),
     sc(NONE, Key::ArrowLeft, Action::SeedLeft, "Previous seed"),
     sc(NONE, Key::ArrowRight, Action::SeedRight, "Next seed"),
-    sc(NONE, Key::ArrowUp, Action::SeedUp, "Seed − 100 (row up on the seed plane)"),
-    sc(NONE, Key::ArrowDown, Action::SeedDown, "Seed + 100 (row down on the seed plane)"),
+    sc(NONE, Key::ArrowUp, Action::SeedUp, "Seed - 100 (a row up on the seed plane)"),
+    sc(NONE, Key::ArrowDown, Action::SeedDown, "Seed + 100 (a row down on the seed plane)"),
     sc(NONE, Key::Space, Action::Animate, "Animate the latent on/off"),
     sc(NONE, Key::S, Action::Snap, "Snap to the nearest seed"),
     sc(NONE, Key::R, Action::ResetLatent, "Reset the latent"),
@@ -124,7 +124,13 @@ pub fn pressed(ctx: &egui::Context, state: &Context) -> Vec<Command> {
     out
 }
 
-/// "Ctrl+Shift+S" style text for a shortcut.
-pub fn describe(ctx: &egui::Context, s: &Shortcut) -> String {
-    ctx.format_shortcut(&s.shortcut)
+/// The keys of a shortcut as the Help window and the README write them (`Ctrl+Shift+S`, `Left`).
+pub fn keys_text(s: &Shortcut) -> String {
+    let m = s.shortcut.modifiers;
+    format!(
+        "{}{}{}",
+        if m.command || m.ctrl { "Ctrl+" } else { "" },
+        if m.shift { "Shift+" } else { "" },
+        s.shortcut.logical_key.name()
+    )
 }

@@ -1,7 +1,7 @@
 //! The keyboard-shortcut window (Help → Keyboard shortcuts, F1).
 
 use crate::gui::app::ExplorerApp;
-use crate::gui::shortcuts::{SHORTCUTS, describe};
+use crate::gui::shortcuts::{SHORTCUTS, keys_text};
 
 pub const TITLE: &str = "Keyboard shortcuts";
 
@@ -10,7 +10,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
     egui::Window::new(TITLE).open(&mut open).resizable(false).collapsible(false).show(ui.ctx(), |ui| {
         egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
             for s in SHORTCUTS {
-                ui.monospace(describe(ui.ctx(), s));
+                ui.monospace(keys_text(s));
                 ui.label(s.description);
                 ui.end_row();
             }

@@ -63,7 +63,7 @@ fn view_pane(ui: &mut egui::Ui, app: &mut ExplorerApp, side: Side, rect: Rect) {
         let view = app.view(side);
         let name = view.path().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());
         match (&view.status, name) {
-            (ViewStatus::Ready(info), Some(name)) => format!("{} · {name} · {} · {}²", side.name(), info.family, info.resolution),
+            (ViewStatus::Ready(info), Some(name)) => format!("{} · {} {}² · {name}", side.name(), info.family, info.resolution),
             (_, Some(name)) => format!("{} · {name}", side.name()),
             (_, None) => format!("{} · no network", side.name()),
         }
