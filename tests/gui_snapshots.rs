@@ -89,3 +89,23 @@ fn snapshot_stylegan2_equivariance_disabled() {
     assert!(h.query_by_label_contains("StyleGAN2 has no input transform").is_some());
     h.snapshot("stylegan2_equivariance_disabled");
 }
+
+#[test]
+fn save_window_writes_a_screenshot() {
+    let dir = temp_dir("snap-window");
+    let a = fake_network(&dir, "stylegan2.fake", "sg2", 32, 0);
+    let mut h = harness(vec![a]);
+    settle(&mut h);
+    h.state_mut().settings.capture_dir = dir.join("shots");
+    h.state_mut().queue(Command::SaveWindow);
+    wait_until(Duration::from_secs(20), "the screenshot", || {
+        h.step();
+        dir.join("shots/00001-window.png").is_file()
+    });
+    let img = image::open(dir.join("shots/00001-window.png")).unwrap().to_rgb8();
+    assert_eq!(img.dimensions(), (1100, 720));
+    // The left pane shows the image: its centre pixel is not the pane background.
+    let pane = h.state().pane_rects[0].unwrap();
+    let c = img.get_pixel(pane.center().x as u32, pane.center().y as u32);
+    assert_ne!(c.0, [16, 16, 16]);
+}

@@ -43,6 +43,16 @@ pub fn execute(app: &mut ExplorerApp, command: Command) {
         }
         Command::SaveImage(side) => save_image(app, side),
         Command::SaveComposite => save_composite(app),
+        Command::SaveWindow => {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let ctx = app.ctx().clone();
+            let callback = egui::ScreenshotCallback::new(move |image| {
+                let _ = tx.send(image);
+                ctx.request_repaint();
+            });
+            app.ctx().send_viewport_cmd(egui::ViewportCommand::Screenshot(callback));
+            app.set_screenshot(rx);
+        }
         Command::CopyImage(side) => match app.view(side).image.clone() {
             Some(img) => {
                 app.ctx().copy_image(color_image(&img));
@@ -90,6 +100,9 @@ fn open(app: &mut ExplorerApp, side: Side, path: PathBuf) {
 }
 
 fn open_dialog(app: &mut ExplorerApp, side: Side) {
+    if app.dialog_open() {
+        return; // one dialog at a time
+    }
     let Some(pick) = app.pick_file() else {
         app.message = Some("No file dialog here: type or paste a path into the field, or drop a file on a view".into());
         return;
@@ -128,6 +141,17 @@ pub fn composite(app: &ExplorerApp) -> Result<Raster, Error> {
         images.push(&d.heatmap);
     }
     capture::side_by_side(&images, 4)
+}
+
+/// Writes a window screenshot as the next `NNNNN-window.png`.
+pub fn save_window(app: &mut ExplorerApp, image: &egui::ColorImage) {
+    let [w, h] = image.size;
+    let pixels: Vec<u8> = image.pixels.iter().flat_map(|c| [c.r(), c.g(), c.b()]).collect();
+    let dir = app.settings.capture_dir.clone();
+    match Raster::new(w, h, 3, pixels).and_then(|r| capture::save_capture(&dir, "-window", &r)) {
+        Ok(path) => app.message = Some(format!("Saved {}", path.display())),
+        Err(e) => report(app, "Save window", &e),
+    }
 }
 
 fn save_composite(app: &mut ExplorerApp) {

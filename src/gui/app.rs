@@ -62,6 +62,7 @@ pub struct ExplorerApp {
     pub(crate) focus_path: bool,
     pending: Vec<Command>,
     dialog: Option<(Side, Task<Option<PathBuf>>)>,
+    screenshot: Option<std::sync::mpsc::Receiver<Arc<egui::ColorImage>>>,
     pick_file: Option<PickFile>,
     last_frame: Option<Instant>,
     ctx: egui::Context,
@@ -105,6 +106,7 @@ impl ExplorerApp {
             focus_path: false,
             pending: Vec::new(),
             dialog: None,
+            screenshot: None,
             pick_file: options.pick_file,
             last_frame: None,
             ctx,
@@ -161,6 +163,15 @@ impl ExplorerApp {
         self.dialog = Some((side, task));
     }
 
+    pub(crate) fn set_screenshot(&mut self, rx: std::sync::mpsc::Receiver<Arc<egui::ColorImage>>) {
+        self.screenshot = Some(rx);
+    }
+
+    /// Whether a file dialog is open.
+    pub fn dialog_open(&self) -> bool {
+        self.dialog.is_some()
+    }
+
     pub(crate) fn ctx(&self) -> &egui::Context {
         &self.ctx
     }
@@ -183,6 +194,12 @@ impl ExplorerApp {
                     self.settings.own[side.index()].fit_rows(n);
                 }
             }
+        }
+        if let Some(rx) = &self.screenshot
+            && let Ok(image) = rx.try_recv()
+        {
+            self.screenshot = None;
+            crate::gui::actions::save_window(self, &image);
         }
         if let Some((side, task)) = &mut self.dialog
             && let Some(result) = task.poll()

@@ -20,6 +20,8 @@ pub enum Command {
     SaveImage(Side),
     /// Save left | right (| difference) as one PNG.
     SaveComposite,
+    /// Save the whole window as it looks (the next frame) as a PNG.
+    SaveWindow,
     /// Copy the view's image to the clipboard.
     CopyImage(Side),
     ZoomFit,

@@ -29,6 +29,9 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
         {
             app.queue(Command::SaveComposite);
         }
+        if ui.button("Save window").on_hover_text("The whole window as it looks, as a PNG").clicked() {
+            app.queue(Command::SaveWindow);
+        }
         if ui.add_enabled(has_image, egui::Button::new("Copy")).on_hover_text("Copy the image to the clipboard (Ctrl+Shift+C)").clicked() {
             app.queue(Command::CopyImage(side));
         }

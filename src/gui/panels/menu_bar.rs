@@ -67,6 +67,9 @@ fn file_menu(ui: &mut egui::Ui, app: &mut ExplorerApp) {
     if item(ui, "Save side by side", "Ctrl+Shift+S", app.settings.compare) {
         app.queue(Command::SaveComposite);
     }
+    if item(ui, "Save window", "", true) {
+        app.queue(Command::SaveWindow);
+    }
     if item(ui, "Copy image", "Ctrl+Shift+C", has_image) {
         app.queue(Command::CopyImage(app.active));
     }
