@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod generator;
+pub mod image;
 pub mod mapping;
 pub mod ops;
 pub mod random_state;
