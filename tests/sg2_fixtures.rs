@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use candle_core::{Device, Tensor};
+use stylescope::checkpoint::{Checkpoint, NetworkKind};
 use stylescope::latent::z_tensor;
 use stylescope::nn::config::Sg2Architecture;
 use stylescope::nn::generator::Synthesis;
@@ -58,8 +59,28 @@ fn from_state_dict(dir: &Path) -> Generator {
     g
 }
 
+/// `G_ema` from `network.pkl` through the checkpoint reader.
+fn from_pickle(dir: &Path) -> Generator {
+    let ckpt = Checkpoint::open(&dir.join("network.pkl")).unwrap();
+    ckpt.load_generator(&Device::Cpu).unwrap()
+}
+
 fn generators(dir: &Path) -> Vec<(&'static str, Generator)> {
-    vec![("state_dict", from_state_dict(dir))]
+    vec![("pickle", from_pickle(dir)), ("state_dict", from_state_dict(dir))]
+}
+
+#[test]
+fn the_builder_makes_the_pickles_architecture() {
+    let dir = require_fixture!("sg2_64");
+    let ckpt = Checkpoint::open(&dir.join("network.pkl")).unwrap();
+    let net = ckpt.generator_network().unwrap();
+    assert_eq!(net.key, "G_ema");
+    let NetworkKind::Generator(GeneratorConfig::StyleGan2(from_pickle)) = &net.kind else { panic!("not a StyleGAN2 generator") };
+    assert_eq!(from_pickle, &hyper(&dir).config().unwrap());
+    // Every tensor of G_ema is used by the generator.
+    let weights = ckpt.weights("G_ema", &Device::Cpu).unwrap();
+    Generator::new(GeneratorConfig::StyleGan2(from_pickle.clone()), &weights, &Device::Cpu).unwrap();
+    assert!(weights.unused().is_empty(), "unused: {:?}", weights.unused());
 }
 
 fn flat(t: &Tensor) -> Vec<f32> {
@@ -184,7 +205,7 @@ fn mapping_layers_and_styles_match() {
 #[test]
 fn capture_until_stops_at_the_named_layer() {
     let dir = require_fixture!("sg2_64");
-    let g = from_state_dict(&dir);
+    let g = from_pickle(&dir);
     let ws = ws_for(&g, 85, 1.0);
     for name in ["b4.conv1", "b16.conv0", "b32:1", "b64.torgb", "output"] {
         let out = g.synthesis(&ws, &SynthesisOptions { capture: Capture::Until(name.into()), ..Default::default() }).unwrap();
@@ -202,7 +223,7 @@ fn capture_until_stops_at_the_named_layer() {
 #[test]
 fn a_batch_equals_single_images_and_random_noise_is_seeded() {
     let dir = require_fixture!("sg2_64");
-    let g = from_state_dict(&dir);
+    let g = from_pickle(&dir);
     let z = z_tensor(&SEEDS, g.config().z_dim(), &Device::Cpu).unwrap();
     let ws = g.mapping(&z, None, 0.7, None).unwrap();
     // Batch (shared-weight modulated convolutions) vs one at a time (fused).
