@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+pub mod convert;
+pub mod inspect;
+
 /// A native laboratory for StyleGAN2 and StyleGAN3 networks.
 ///
 /// Without a subcommand, opens the window (with the given network files in the left and right views).
@@ -19,13 +22,21 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Show the networks of a checkpoint: family, sizes, parameter counts, per-module table.
+    Inspect(inspect::InspectArgs),
+    /// Write networks of a checkpoint as stylescope safetensors.
+    Convert(convert::ConvertArgs),
+}
 
 /// Entry point used by `main`.
 pub fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Some(command) => match command {},
+        Some(command) => match command {
+            Command::Inspect(args) => inspect::run(args),
+            Command::Convert(args) => convert::run(args),
+        },
         None => open_window(cli.files),
     }
 }
