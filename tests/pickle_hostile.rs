@@ -194,6 +194,11 @@ fn type_confusion_names_the_offset() {
     let e = pickle_err(&p.op(b"K\x00").s("(4,)").op(b"(K\x01tK\x00NtR.").bytes());
     assert!(matches!(e.kind, PickleErrorKind::Type { expected: "a storage", found: "None" }), "{e}");
 
+    // Repeated keys: the last value wins, as in Python (the list is never looked at).
+    let mut p = P::new(2);
+    p.op(b"}(").s("G_ema").op(b"]").s("G_ema").op(b"Nu.");
+    assert!(matches!(open(&p.bytes()).root(), Error::Format(m) if m.contains("no networks")));
+
     // Not a snapshot at all.
     assert!(matches!(open(b"\x80\x02]q\x00.").root(), Error::Format(m) if m.contains("a list")));
     assert!(matches!(open(b"\x80\x02}.").root(), Error::Format(m) if m.contains("no networks")));
