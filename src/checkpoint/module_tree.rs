@@ -60,6 +60,27 @@ fn head(s: &str, max: usize) -> String {
 }
 
 impl ModuleNode {
+    /// An empty module of class `class_name` (for tools and tests that build trees by hand).
+    pub fn new(class_name: impl Into<String>) -> Self {
+        ModuleNode {
+            class_name: class_name.into(),
+            source_head: String::new(),
+            params: Vec::new(),
+            buffers: Vec::new(),
+            children: Vec::new(),
+            attrs: Map::new(),
+            init_args: Value::Null,
+            init_kwargs: Value::Null,
+            offset: 0,
+            child_index: HashMap::new(),
+        }
+    }
+
+    /// Adds (or replaces) child `name`.
+    pub fn push_child(&mut self, name: impl Into<String>, child: ModuleNode) {
+        insert_named(&mut self.children, &mut self.child_index, name.into(), child);
+    }
+
     /// Reads the persistent module `id` (a `_reconstruct_persistent_obj(meta)` object).
     pub fn from_pickle(arena: &Arena<'_>, id: Id, budget: &mut Budget) -> PickleResult<Self> {
         Self::read(arena, id, budget, 0)
@@ -95,18 +116,7 @@ impl ModuleNode {
         };
         let state = arena.dict_require(meta, "state")?;
 
-        let mut node = ModuleNode {
-            class_name,
-            source_head,
-            params: Vec::new(),
-            buffers: Vec::new(),
-            children: Vec::new(),
-            attrs: Map::new(),
-            init_args: Value::Null,
-            init_kwargs: Value::Null,
-            offset,
-            child_index: HashMap::new(),
-        };
+        let mut node = ModuleNode { source_head, offset, ..ModuleNode::new(class_name) };
         for &(k, v) in arena.dict(state)? {
             let key = arena.str(k)?;
             match key {
@@ -120,8 +130,7 @@ impl ModuleNode {
                             continue;
                         }
                         let name = arena.str(ck)?.to_string();
-                        let child = Self::read(arena, cv, budget, depth + 1)?;
-                        insert_named(&mut node.children, &mut node.child_index, name, child);
+                        node.push_child(name, Self::read(arena, cv, budget, depth + 1)?);
                     }
                 }
                 "_init_args" => node.init_args = to_json(arena, v, budget)?,
