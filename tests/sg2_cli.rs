@@ -76,6 +76,18 @@ fn generate_reproduces_nvidias_images_and_writes_the_extras() {
 }
 
 #[test]
+fn generate_from_a_converted_safetensors_file_gives_the_same_images() {
+    let dir = require_fixture!("sg2_64");
+    let out = scratch("converted");
+    let st = out.join("sg2_64.safetensors");
+    let o = stylescope(&["convert", dir.join("network.pkl").to_str().unwrap(), "--out", st.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = stylescope(&["generate", "--network", st.to_str().unwrap(), "--seeds", "265", "--trunc", "0.7", "--outdir", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_png_matches(&out.join("seed0265.png"), &dir.join("img_seed265_psi0.7_const_u8.npy"));
+}
+
+#[test]
 fn generate_with_truncation_and_noise_mode_over_a_seed_range() {
     let dir = require_fixture!("sg2_64");
     let pkl = dir.join("network.pkl");
@@ -131,4 +143,101 @@ fn a_stylegan3_file_generates_or_says_why_not() {
         let e = stderr(&o);
         assert!(e.contains("network.pkl") && e.contains("StyleGAN3"), "{e}");
     }
+}
+
+/// A random conditional greyscale network written as stylescope safetensors.
+fn conditional_network(out: &Path) -> PathBuf {
+    use candle_core::Device;
+    use stylescope::checkpoint::{Checkpoint, CheckpointFormat, DType, HostTensor, ModuleSummary, Network, NetworkKind};
+    use stylescope::nn::GeneratorConfig;
+    use stylescope::nn::stylegan2::Sg2Hyper;
+    use stylescope::nn::stylegan2::init::random_weights;
+
+    let h = Sg2Hyper {
+        z_dim: 8,
+        w_dim: 8,
+        c_dim: 4,
+        img_resolution: 16,
+        img_channels: 1,
+        channel_base: 128,
+        channel_max: 16,
+        mapping_layers: 2,
+        ..Default::default()
+    };
+    let config = h.config().unwrap();
+    let weights = random_weights(&config, 5, &Device::Cpu).unwrap();
+    let tensors: Vec<(String, HostTensor)> = weights
+        .into_map()
+        .into_iter()
+        .map(|(name, t)| {
+            let data: Vec<u8> = t.flatten_all().unwrap().to_vec1::<f32>().unwrap().iter().flat_map(|v| v.to_le_bytes()).collect();
+            (name, HostTensor { dtype: DType::F32, shape: t.dims().to_vec(), data })
+        })
+        .collect();
+    // The module table the format stores: every tensor under its module's path.
+    let mut modules: Vec<ModuleSummary> = Vec::new();
+    for (name, t) in &tensors {
+        let (path, local) = name.rsplit_once('.').unwrap();
+        match modules.iter_mut().find(|m| m.path == path) {
+            Some(m) => m.params.push((local.to_string(), t.shape.clone())),
+            None => modules.push(ModuleSummary {
+                path: path.to_string(),
+                class_name: "Module".into(),
+                params: vec![(local.to_string(), t.shape.clone())],
+                buffers: vec![],
+            }),
+        }
+    }
+    let file = out.join("conditional.safetensors");
+    let ckpt = Checkpoint {
+        path: file.clone(),
+        format: CheckpointFormat::Safetensors,
+        networks: vec![Network {
+            key: "G_ema".into(),
+            class_name: "training.networks_stylegan2.Generator".into(),
+            kind: NetworkKind::Generator(GeneratorConfig::StyleGan2(config)),
+            tensors,
+            modules,
+            init_kwargs: serde_json::Value::Null,
+        }],
+        training_set_kwargs: None,
+    };
+    ckpt.save_safetensors(&file, &["G_ema"]).unwrap();
+    file
+}
+
+#[test]
+fn a_conditional_network_needs_the_class_and_uses_it() {
+    use candle_core::Device;
+    use stylescope::checkpoint::Checkpoint;
+    use stylescope::latent::{class_label, z_tensor};
+    use stylescope::nn::SynthesisOptions;
+    use stylescope::nn::image::to_raster;
+
+    let out = scratch("conditional");
+    let net = conditional_network(&out);
+    let (n, o) = (net.to_str().unwrap(), out.to_str().unwrap());
+    let r = stylescope(&["generate", "--network", n, "--seeds", "3", "--outdir", o]);
+    assert!(!r.status.success());
+    assert!(stderr(&r).contains("--class"), "{}", stderr(&r));
+    let r = stylescope(&["generate", "--network", n, "--seeds", "3", "--class", "9", "--outdir", o]);
+    assert!(!r.status.success());
+    assert!(stderr(&r).contains("class 9"), "{}", stderr(&r));
+    for class in [1usize, 2] {
+        let dir = out.join(format!("class{class}"));
+        let r = stylescope(&["generate", "--network", n, "--seeds", "3", "--class", &class.to_string(), "--outdir", dir.to_str().unwrap()]);
+        assert!(r.status.success(), "{}", stderr(&r));
+        let png = image::open(dir.join("seed0003.png")).unwrap();
+        assert_eq!(png.color(), image::ColorType::L8, "a one-channel network gives a grey PNG");
+        // The same image as the library computes for seed 3 and this class.
+        let g = Checkpoint::open(&net).unwrap().load_generator(&Device::Cpu).unwrap();
+        let z = z_tensor(&[3], 8, &Device::Cpu).unwrap();
+        let c = class_label(4, class, 1, &Device::Cpu).unwrap();
+        let ws = g.mapping(&z, Some(&c), 1.0, None).unwrap();
+        let want = to_raster(&g.synthesis(&ws, &SynthesisOptions::default()).unwrap().image, 0).unwrap();
+        assert_eq!(png.to_luma8().as_raw(), &want.pixels, "class {class}");
+    }
+    let a = image::open(out.join("class1/seed0003.png")).unwrap().to_luma8();
+    let b = image::open(out.join("class2/seed0003.png")).unwrap().to_luma8();
+    assert_ne!(a.as_raw(), b.as_raw(), "the class changes the image");
 }

@@ -1,17 +1,19 @@
 //! StyleGAN2 against NVIDIA's own outputs (`sg2_64`): w, raw and uint8 images for every seed,
 //! psi and noise mode, every layer output, mapping outputs and styles, early stop, batching.
 //!
-//! The network is loaded from `network.pkl` through `Checkpoint`, and, as a second route, from
-//! the fixture's `state_dict.safetensors` with the architecture built by `Sg2Hyper` from the
-//! manifest's constructor arguments (which also checks the builder against the pickle).
+//! The network is loaded three ways: from `network.pkl` through `Checkpoint`; converted to
+//! stylescope safetensors and read back; and from the fixture's `state_dict.safetensors` with the
+//! architecture built by `Sg2Hyper` from the manifest's constructor arguments (which also checks
+//! the builder against the pickle).
 
 mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use candle_core::{Device, Tensor};
-use stylescope::checkpoint::{Checkpoint, NetworkKind};
+use stylescope::checkpoint::{Checkpoint, CheckpointFormat, NetworkKind};
 use stylescope::latent::z_tensor;
 use stylescope::nn::config::Sg2Architecture;
 use stylescope::nn::generator::Synthesis;
@@ -65,8 +67,22 @@ fn from_pickle(dir: &Path) -> Generator {
     ckpt.load_generator(&Device::Cpu).unwrap()
 }
 
+/// `G_ema` converted to stylescope safetensors (`Checkpoint::save_safetensors`) and read back.
+fn from_safetensors(dir: &Path) -> Generator {
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    let ckpt = Checkpoint::open(&dir.join("network.pkl")).unwrap();
+    let n = COUNT.fetch_add(1, Ordering::SeqCst);
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("sg2_64_G_ema_{}_{n}.safetensors", std::process::id()));
+    ckpt.save_safetensors(&out, &["G_ema"]).unwrap();
+    let back = Checkpoint::open(&out).unwrap();
+    assert_eq!(back.format, CheckpointFormat::Safetensors);
+    let g = back.load_generator(&Device::Cpu).unwrap();
+    let _ = std::fs::remove_file(&out);
+    g
+}
+
 fn generators(dir: &Path) -> Vec<(&'static str, Generator)> {
-    vec![("pickle", from_pickle(dir)), ("state_dict", from_state_dict(dir))]
+    vec![("pickle", from_pickle(dir)), ("safetensors", from_safetensors(dir)), ("state_dict", from_state_dict(dir))]
 }
 
 #[test]
