@@ -48,8 +48,11 @@ pub fn main() -> anyhow::Result<()> {
 
 #[cfg(feature = "gui")]
 fn open_window(files: Vec<PathBuf>) -> anyhow::Result<()> {
-    let _ = files;
-    anyhow::bail!("the window is not built yet")
+    if let Some(why) = crate::gui::missing_display() {
+        anyhow::bail!("cannot open the window: {why}");
+    }
+    let loader = crate::jobs::generator_engine::GeneratorLoader::default().shared();
+    crate::gui::run(files, loader).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 #[cfg(not(feature = "gui"))]

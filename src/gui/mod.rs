@@ -59,7 +59,7 @@ fn native_file_dialog() -> Option<PathBuf> {
 /// the window closes.
 pub fn run(files: Vec<PathBuf>, loader: Arc<dyn EngineLoader>) -> Result<()> {
     if let Some(why) = missing_display() {
-        return Err(Error::Unsupported(why));
+        return Err(Error::Invalid(format!("cannot open the window: {why}")));
     }
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -83,7 +83,7 @@ pub fn run(files: Vec<PathBuf>, loader: Arc<dyn EngineLoader>) -> Result<()> {
         options,
         Box::new(move |cc| Ok(Box::new(ExplorerApp::new(cc, app_options)?) as Box<dyn eframe::App>)),
     )
-    .map_err(|e| Error::Unsupported(format!("cannot open the window: {}", one_line(&e.to_string()))))
+    .map_err(|e| Error::Invalid(format!("cannot open the window: {}", one_line(&e.to_string()))))
 }
 
 /// The first line of a message, for a one-line error.

@@ -9,11 +9,10 @@ use std::time::{Duration, Instant};
 
 use candle_core::{Device, Tensor};
 
-use crate::analysis::resample::untransform::untransform;
 use crate::checkpoint::Checkpoint;
 use crate::jobs::engine::{EngineLoader, RenderEngine};
 use crate::jobs::request::{ClassChoice, EngineOutput, NetworkInfo, RenderRequest};
-use crate::latent::seeds::{class_from_seed, class_label, z_tensor};
+use crate::latent::{class_from_seed, class_label, z_tensor};
 use crate::latent::style_mix::{blend_ws, pseudo_align, seeds_needed};
 use crate::nn::image::to_raster;
 use crate::nn::{Capture, Generator, SynthesisOptions};
@@ -124,9 +123,9 @@ impl RenderEngine for GeneratorEngine {
         if req.untransform
             && let Some(m) = transform
         {
-            let t = Instant::now();
-            image = untransform(&image, &m)?.0;
-            stages.push(("untransform", t.elapsed()));
+            // TODO(sg3 merge): `analysis::resample::untransform` lands with the StyleGAN3 branch.
+            let _ = (&mut image, m);
+            return Err(Error::Unsupported("untransform needs the StyleGAN3 resampler, which this build does not have yet".into()));
         }
         let t = Instant::now();
         let raster = to_raster(&image, 0)?;

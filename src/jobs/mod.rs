@@ -8,6 +8,7 @@
 //! - [`generator_engine`]: the engine that runs a real generator from a checkpoint.
 
 pub mod engine;
+pub mod generator_engine;
 pub mod inbox;
 pub mod render;
 pub mod request;
