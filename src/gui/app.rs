@@ -284,9 +284,6 @@ impl ExplorerApp {
         let now = Instant::now();
         let dt = self.last_frame.map_or(Duration::ZERO, |t| now.duration_since(t));
         self.last_frame = Some(now);
-        if self.frames > 0 {
-            self.perf.frame(dt);
-        }
         self.frames += 1;
 
         self.poll_views();
@@ -311,6 +308,7 @@ impl ExplorerApp {
         if self.animating() || self.views.iter().any(View::is_loading) || self.dialog.is_some() {
             ui.ctx().request_repaint();
         }
+        self.perf.frame(now, now.elapsed());
     }
 
     /// The settings as they will be persisted (session files included).

@@ -86,7 +86,18 @@ pub fn run(files: Vec<PathBuf>, loader: Arc<dyn EngineLoader>) -> Result<()> {
     .map_err(|e| Error::Invalid(format!("cannot open the window: {}", one_line(&e.to_string()))))
 }
 
-/// The first line of a message, for a one-line error.
+/// A one-line reason from a window-system error: its first line, without the source location
+/// winit puts before the operating system's message, plus the display it tried.
 fn one_line(s: &str) -> String {
-    s.lines().next().unwrap_or("").trim().to_string()
+    let first = s.lines().next().unwrap_or("").trim();
+    let reason = first.rsplit(": ").next().unwrap_or(first);
+    let display = std::env::var("WAYLAND_DISPLAY")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .map(|v| format!("WAYLAND_DISPLAY={v}"))
+        .or_else(|| std::env::var("DISPLAY").ok().map(|v| format!("DISPLAY={v}")));
+    match display {
+        Some(d) => format!("{reason} ({d})"),
+        None => reason.to_string(),
+    }
 }

@@ -2,7 +2,7 @@
 //! frame times and the last 30 render times, with means and rates).
 
 use std::collections::VecDeque;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// A fixed-length history of durations (seconds).
 #[derive(Clone, Debug)]
@@ -51,26 +51,42 @@ impl History {
 }
 
 /// Everything the performance panel shows.
+///
+/// The window draws only when something changes (input, a result, an animation), so the time
+/// between frames says little; the frame plot shows the time the UI thread spent on each frame
+/// (what decides whether it stays responsive), and the rate counts the frames of the last second.
 #[derive(Clone, Debug)]
 pub struct Perf {
-    /// Time between frames of the window.
+    /// UI-thread time per frame.
     pub frames: History,
     /// Render times reported by the workers (both views).
     pub renders: History,
-    /// The longest gap between two frames seen so far (how long the window was unresponsive).
+    /// The longest UI-thread frame so far.
     pub worst_frame: Duration,
+    /// When the frames of the last second started.
+    recent: VecDeque<Instant>,
 }
 
 impl Default for Perf {
     fn default() -> Self {
-        Self { frames: History::new(60), renders: History::new(30), worst_frame: Duration::ZERO }
+        Self { frames: History::new(60), renders: History::new(30), worst_frame: Duration::ZERO, recent: VecDeque::new() }
     }
 }
 
 impl Perf {
-    pub fn frame(&mut self, dt: Duration) {
-        self.frames.push(dt);
-        self.worst_frame = self.worst_frame.max(dt);
+    /// Records a frame that started at `start` and took `work` on the UI thread.
+    pub fn frame(&mut self, start: Instant, work: Duration) {
+        self.frames.push(work);
+        self.worst_frame = self.worst_frame.max(work);
+        self.recent.push_back(start);
+        while self.recent.front().is_some_and(|t| start.duration_since(*t) > Duration::from_secs(1)) {
+            self.recent.pop_front();
+        }
+    }
+
+    /// Frames drawn during the last second.
+    pub fn fps(&self) -> usize {
+        self.recent.len()
     }
 }
 
@@ -89,5 +105,17 @@ mod tests {
         assert!((h.mean().unwrap() - 0.03).abs() < 1e-12);
         assert!((h.rate().unwrap() - 33.333).abs() < 1e-2);
         assert_eq!(h.max(), Some(0.04));
+    }
+
+    #[test]
+    fn counts_the_frames_of_the_last_second() {
+        let mut p = Perf::default();
+        let t0 = Instant::now();
+        for i in 0..30 {
+            p.frame(t0 + Duration::from_millis(100 * i), Duration::from_millis(2));
+        }
+        assert_eq!(p.fps(), 11); // frames at 2.0 s … 2.9 s and 1.9 s (1.0 s before the last)
+        assert_eq!(p.frames.len(), 30);
+        assert_eq!(p.worst_frame, Duration::from_millis(2));
     }
 }

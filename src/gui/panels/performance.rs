@@ -7,8 +7,9 @@ use crate::gui::app::ExplorerApp;
 use crate::gui::perf::History;
 
 pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
-    row(ui, "Frame", &app.perf.frames, Color32::from_rgb(120, 180, 255));
-    row(ui, "Render", &app.perf.renders, Color32::from_rgb(255, 170, 90));
+    row(ui, "UI", &app.perf.frames, Color32::from_rgb(120, 180, 255), "UI-thread time per frame");
+    row(ui, "Render", &app.perf.renders, Color32::from_rgb(255, 170, 90), "Render time per image (worker threads)");
+    ui.weak(format!("{} frames in the last second", app.perf.fps()));
     let mut skipped = 0;
     let mut dropped = 0;
     for side in app.shown_sides() {
@@ -34,9 +35,9 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
     }
 }
 
-fn row(ui: &mut egui::Ui, name: &str, h: &History, color: Color32) {
+fn row(ui: &mut egui::Ui, name: &str, h: &History, color: Color32, what: &str) {
     ui.horizontal(|ui| {
-        ui.label(name);
+        ui.label(name).on_hover_text(what);
         let (rect, _) = ui.allocate_exact_size(vec2(140.0, 28.0), Sense::hover());
         let painter = ui.painter_at(rect);
         painter.rect_filled(rect, 2.0, ui.visuals().extreme_bg_color);
