@@ -2,6 +2,7 @@
 //! opening files (typed path, drop, broken file), seed changes, linked and unlinked side-by-side
 //! views, StyleGAN2-disabled equivariance controls, a slow render that does not stop the UI,
 //! texture reuse, difference view, capture, shortcuts and persisted settings.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(feature = "gui")]
 
 mod gui_support;

@@ -4,6 +4,7 @@
 //!
 //! Determinism: fixed window size, no pointer, the Performance section (timings) collapsed, no
 //! absolute temporary paths on screen, and synthetic images that depend only on the controls.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(feature = "gui")]
 
 mod gui_support;

@@ -1,5 +1,6 @@
 //! The render worker without a window: newest request wins, stale results are dropped, errors
 //! come back as data, results carry timings, and requests never block on a slow render.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod gui_support;
 

@@ -55,6 +55,7 @@ pub fn save_capture(dir: &Path, suffix: &str, raster: &Raster) -> Result<PathBuf
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

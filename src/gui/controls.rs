@@ -138,6 +138,7 @@ impl Controls {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use crate::latent::seed_plane::SeedWeight;

@@ -61,6 +61,7 @@ pub fn difference(a: &Raster, b: &Raster, normalize: bool) -> Option<Difference>
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

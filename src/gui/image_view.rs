@@ -153,6 +153,7 @@ pub fn show_image(ui: &mut egui::Ui, id: egui::Id, area: Rect, texture: &Display
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

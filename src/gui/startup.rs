@@ -114,6 +114,7 @@ pub fn default_assets_dir() -> Option<PathBuf> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 
@@ -124,8 +125,7 @@ mod tests {
         std::fs::create_dir_all(&assets).unwrap();
         let old = dir.join("old.pkl");
         std::fs::write(&old, b"x").unwrap();
-        let mut settings = Settings::default();
-        settings.session = [Some(old.clone()), Some(dir.join("gone.pkl"))];
+        let settings = Settings { session: [Some(old.clone()), Some(dir.join("gone.pkl"))], ..Default::default() };
 
         let s = startup(&[PathBuf::from("a.pkl"), PathBuf::from("b.pkl")], Some(&assets), &settings);
         assert_eq!((s.source, s.left.as_deref(), s.right.as_deref()), (StartSource::CommandLine, Some(Path::new("a.pkl")), Some(Path::new("b.pkl"))));

@@ -53,6 +53,7 @@ impl<T: Send + 'static> Task<T> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use std::time::{Duration, Instant};

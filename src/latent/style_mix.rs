@@ -109,6 +109,7 @@ pub fn pseudo_align(ws: &Tensor, w_avg: &Tensor) -> Result<Tensor> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use candle_core::Device;

@@ -1,6 +1,6 @@
 //! Shared helpers for the window and render-worker tests: a synthetic render engine (fast or
 //! deliberately slow), its loader, and harness helpers.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
