@@ -1,5 +1,8 @@
 //! StyleGAN3 synthesis network (placeholder until the StyleGAN3 work lands).
 
+pub mod builder;
+pub mod init_rng;
+
 use candle_core::{Device, Tensor};
 
 use crate::nn::config::Sg3Config;
