@@ -6,12 +6,14 @@
 //! |---|---|
 //! | [`bias_act`] | bias + nonlinearity + gain + clamp (`torch_utils/ops/bias_act.py`) |
 //! | [`upfirdn2d`] | upsample, FIR filter, downsample; `setup_filter`, `upsample2d`, `downsample2d`, `filter2d` |
+//! | [`filtered_lrelu`] | StyleGAN3's bias + up-sample + leaky ReLU + down-sample (`torch_utils/ops/filtered_lrelu.py`) |
 //! | [`normalize`] | `normalize_2nd_moment` |
 //! | [`fully_connected`] | the equalised-learning-rate `FullyConnectedLayer` |
 //!
 //! Everything computes in the dtype of its input (float32 for bit-faithful inference).
 
 pub mod bias_act;
+pub mod filtered_lrelu;
 pub mod fully_connected;
 pub mod normalize;
 pub mod upfirdn2d;
