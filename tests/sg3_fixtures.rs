@@ -79,3 +79,38 @@ fn seed85_layers_and_image() {
         eprintln!("{net} image err {:e}", common::max_abs_diff(&v(&out.image), &v(&img)));
     }
 }
+
+#[test]
+fn untransform_probe() {
+    use stylescope::analysis::resample::untransform;
+    use stylescope::nn::stylegan3::transform::make_transform;
+    for net in ["sg3t_64", "sg3r_64"] {
+        let dir = require_fixture!(net);
+        for (t, tr, ang) in [("translate", [0.13, -0.21], 0.0), ("rotate", [0.0, 0.0], 17.0), ("both", [0.13, -0.21], 17.0)] {
+            let img = npy(&dir, &format!("xform_{t}_seed85_psi1.0.npy"));
+            let t0 = std::time::Instant::now();
+            let (z, m) = untransform(&img, &make_transform(tr, ang)).unwrap();
+            let el = t0.elapsed();
+            let zr = npy(&dir, &format!("untransform_{t}_seed85_psi1.0.npy"));
+            let mr = npy(&dir, &format!("untransform_{t}_seed85_psi1.0_mask.npy"));
+            let (mv, mrv) = (v(&m), v(&mr));
+            let nd = mv.iter().zip(&mrv).filter(|(a, b)| a != b).count();
+            eprintln!("{net} {t}: img err {:e}, mask err {:e} ({nd} differ, {} ones) {el:?}", common::max_abs_diff(&v(&z), &v(&zr)), common::max_abs_diff(&mv, &mrv), mrv.iter().filter(|&&x| x > 0.5).count());
+        }
+    }
+}
+
+#[test]
+fn untransform_timing_probe() {
+    use stylescope::analysis::resample::BandlimitFilter;
+    use stylescope::nn::ops::upfirdn2d::upsample2d;
+    let m = [[0.9563047f32, -0.29237169, -0.18571767], [0.29237169, 0.9563047, 0.16281568], [0.0, 0.0, 1.0]];
+    let f = BandlimitFilter { amax: 6, ..Default::default() };
+    let t0 = std::time::Instant::now();
+    let ft = f.tensor(&m, &Device::Cpu).unwrap();
+    eprintln!("filter {:?}", t0.elapsed());
+    let x = Tensor::zeros((1, 3, 64, 64), candle_core::DType::F32, &Device::Cpu).unwrap();
+    let t0 = std::time::Instant::now();
+    let y = upsample2d(&x, Some(&ft), 4, [23; 4], false, 1.0).unwrap();
+    eprintln!("upsample {:?} {:?}", t0.elapsed(), y.dims());
+}
