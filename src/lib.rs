@@ -5,7 +5,7 @@
 //!
 //! | layer | what it holds |
 //! |---|---|
-//! | [`error`], [`raster`] | the crate error type; a plain CPU image type |
+//! | [`error`], [`progress`], [`raster`] | the crate error type; progress/cancellation; a plain CPU image type |
 //! | [`nn`] | ops (reference and fast), mapping, StyleGAN2/StyleGAN3 synthesis, discriminator |
 //! | [`checkpoint`] | the restricted NVIDIA pickle reader and our safetensors format |
 //! | [`latent`] | seeds, truncation, mixing, directions |
@@ -22,6 +22,7 @@
 //! only the newest one, and shows whatever comes back (images, or errors as data).
 
 pub mod error;
+pub mod progress;
 pub mod raster;
 
 pub mod nn;

@@ -7,8 +7,10 @@
 pub mod config;
 pub mod filter_design;
 pub mod generator;
+pub mod image;
 pub mod mapping;
 pub mod ops;
+pub mod random_state;
 pub mod stylegan2;
 pub mod stylegan3;
 pub mod weights;
