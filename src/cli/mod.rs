@@ -1,6 +1,9 @@
 //! The `stylescope` command line. Everything the window can compute, the command line can too.
 //! Flags mirror NVIDIA's `gen_images.py` and `calc_metrics.py` where those exist.
 
+pub mod generate;
+pub mod terminal_monitor;
+
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
@@ -19,13 +22,18 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Generate images from seeds (as NVIDIA's gen_images.py).
+    Generate(generate::GenerateArgs),
+}
 
 /// Entry point used by `main`.
 pub fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Some(command) => match command {},
+        Some(command) => match command {
+            Command::Generate(args) => generate::run(args),
+        },
         None => open_window(cli.files),
     }
 }

@@ -14,7 +14,7 @@ pub fn parse_seed_list(s: &str) -> Result<Vec<u64>> {
     for item in s.split(',') {
         let item = item.trim();
         if item.is_empty() {
-            return Err(bad(item, "is empty (use e.g. `0,4-6,10`)"));
+            return Err(Error::Invalid(format!("bad seed list `{s}`: empty item (use e.g. `0,4-6,10`)")));
         }
         let (a, b) = match item.split_once('-') {
             Some((a, b)) => (parse_seed(a.trim()).map_err(|w| bad(item, w))?, parse_seed(b.trim()).map_err(|w| bad(item, w))?),

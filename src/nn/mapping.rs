@@ -76,6 +76,21 @@ impl MappingNetwork {
         truncate(&ws, &self.w_avg, psi, cutoff)
     }
 
+    /// The output of every layer (`embed` when conditional, then `fc0 …`), before broadcasting
+    /// and truncation, as forward hooks on those modules would see them.
+    pub fn layer_outputs(&self, z: &Tensor, c: Option<&Tensor>) -> Result<Vec<(String, Tensor)>> {
+        let mut outs = Vec::new();
+        if let (Some(embed), Some(c)) = (&self.embed, c) {
+            outs.push(("embed".to_string(), embed.forward(&c.to_dtype(DType::F32)?)?));
+        }
+        let mut x = self.embed_inputs(z, c)?;
+        for (i, layer) in self.layers.iter().enumerate() {
+            x = layer.forward(&x)?;
+            outs.push((format!("fc{i}"), x.clone()));
+        }
+        Ok(outs)
+    }
+
     /// The normalised (and label-embedded) input of `fc0`.
     fn embed_inputs(&self, z: &Tensor, c: Option<&Tensor>) -> Result<Tensor> {
         let cfg = &self.config;

@@ -117,6 +117,32 @@ impl Sg2Synthesis {
         names
     }
 
+    /// The styles (affine outputs, `[N, channels]`) of every modulated layer for `ws`, named by
+    /// layer (`b4.conv1`, `b4.torgb`, `b8.conv0`, …) in forward order. ToRGB styles are before
+    /// the layer's `weight_gain`, as the `affine` module outputs them.
+    pub fn styles(&self, ws: &Tensor) -> Result<Vec<(String, Tensor)>> {
+        let c = &self.config;
+        let n = ws.dims().first().copied().unwrap_or(0);
+        if ws.dims() != [n, c.num_ws, c.w_dim] {
+            return Err(Error::Invalid(format!("ws must have shape [N, {}, {}], got {:?}", c.num_ws, c.w_dim, ws.dims())));
+        }
+        let row = |i: usize| -> Result<Tensor> { Ok(ws.narrow(1, i, 1)?.squeeze(1)?) };
+        let mut out = Vec::new();
+        for b in &self.blocks {
+            let mut i = b.config.w_index;
+            if let Some(conv0) = &b.conv0 {
+                out.push((format!("{}.conv0", b.name), conv0.styles(&row(i)?)?));
+                i += 1;
+            }
+            out.push((format!("{}.conv1", b.name), b.conv1.styles(&row(i)?)?));
+            i += 1;
+            if let Some(torgb) = &b.torgb {
+                out.push((format!("{}.torgb", b.name), torgb.styles(&row(i)?)?));
+            }
+        }
+        Ok(out)
+    }
+
     /// ws `[N, num_ws, w_dim]` → image `[N, img_channels, R, R]` (float32).
     pub fn forward(&self, ws: &Tensor, opts: &SynthesisOptions) -> Result<SynthesisOutput> {
         let c = &self.config;
