@@ -10,12 +10,14 @@
 //! | [`layer`] | `SynthesisLayer` (modulated conv + filtered leaky ReLU) |
 //! | [`modulated_conv`] | StyleGAN3's `modulated_conv2d` |
 //! | [`transform`] | `make_transform`, the buffer value of a user transform |
+//! | [`align`] | pseudo-alignment (`ws[0] = w_avg`) |
 //! | [`builder`] | the layer schedule from hyper-parameters, initial weights |
 //! | [`init_rng`] | seeded draws for initial weights |
 //!
 //! Computation is float32 throughout: NVIDIA's FP16 layers (`use_fp16`) only run in half precision
 //! on CUDA, and the golden outputs are float32.
 
+pub mod align;
 pub mod builder;
 pub mod init_rng;
 pub mod input;
@@ -30,6 +32,7 @@ use crate::nn::generator::{Capture, SynthesisOptions, SynthesisOutput};
 use crate::nn::weights::Weights;
 use crate::{Error, Result};
 
+pub use align::pseudo_align;
 pub use input::SynthesisInput;
 pub use layer::SynthesisLayer;
 
