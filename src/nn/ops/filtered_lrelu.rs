@@ -190,8 +190,9 @@ struct FusedFilteredLrelu {
     out: [usize; 2],
 }
 
-/// One axis of zero-insert + pad + correlate: `out[o] = Σ_k f[k]·x_up[o + k − p0]`, where
+/// One axis of zero-insert + pad + correlate (strided source and destination lines): `out[o] = Σ_k f[k]·x_up[o + k − p0]`, where
 /// `x_up[j] = x[j / up]` for `j ≡ 0 (mod up)` and zero elsewhere. Only non-zero taps are visited.
+#[allow(clippy::too_many_arguments)]
 fn upsample_line(src: &[f32], stride: usize, len: usize, f: &[f32], up: usize, p0: i64, out: &mut [f32], ostride: usize, olen: usize) {
     let up_i = up as i64;
     for o in 0..olen {

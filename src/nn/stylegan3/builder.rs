@@ -98,7 +98,8 @@ impl Sg3Hyper {
         if self.conv_kernel == 0 || self.filter_size == 0 || self.lrelu_upsampling == 0 {
             return bad("conv_kernel, filter_size and lrelu_upsampling must be positive");
         }
-        if !(self.channel_base > 0.0 && self.channel_max >= 1.0 && self.first_cutoff > 0.0) {
+        let positive = |v: f64| v.is_finite() && v > 0.0;
+        if !positive(self.channel_base) || !positive(self.first_cutoff) || self.channel_max.is_nan() || self.channel_max < 1.0 {
             return bad("channel_base, channel_max and first_cutoff must be positive");
         }
         Ok(())
@@ -250,13 +251,14 @@ fn init_fc(
     t: &mut BTreeMap<String, Tensor>,
     prefix: &str,
     fc: &FcConfig,
-    lr_multiplier: f64,
     weight_init: f64,
     bias_init: &[f64],
     rng: &mut InitRng,
     device: &Device,
 ) -> Result<()> {
     let (o, i) = (fc.out_features, fc.in_features);
+    // NVIDIA stores weight·(1/lr) and bias·(1/lr); bias_gain is the learning-rate multiplier.
+    let lr_multiplier = fc.bias_gain;
     let w = rng.normal_vec(o * i).into_iter().map(|v| (v as f64 * weight_init / lr_multiplier) as f32).collect();
     t.insert(format!("{prefix}.weight"), tensor(w, &[o, i], device)?);
     let b = (0..o).map(|k| (bias_init[k % bias_init.len()] / lr_multiplier) as f32).collect();
@@ -273,17 +275,17 @@ pub fn init_weights(config: &Sg3Config, seed: u64, device: &Device) -> Result<We
     let mut t = BTreeMap::new();
     let m = &config.mapping;
     if let Some(embed) = &m.embed {
-        init_fc(&mut t, "mapping.embed", embed, 1.0, 1.0, &[0.0], &mut rng, device)?;
+        init_fc(&mut t, "mapping.embed", embed, 1.0, &[0.0], &mut rng, device)?;
     }
     for (i, fc) in m.layers.iter().enumerate() {
-        init_fc(&mut t, &format!("mapping.fc{i}"), fc, 0.01, 1.0, &[0.0], &mut rng, device)?;
+        init_fc(&mut t, &format!("mapping.fc{i}"), fc, 1.0, &[0.0], &mut rng, device)?;
     }
     t.insert("mapping.w_avg".into(), Tensor::zeros(m.w_dim, candle_core::DType::F32, device)?);
 
     let inp = &config.input;
     let c = inp.channels;
     t.insert("synthesis.input.weight".into(), tensor(rng.normal_vec(c * c), &[c, c], device)?);
-    init_fc(&mut t, "synthesis.input.affine", &inp.affine, 1.0, 0.0, &[1.0, 0.0, 0.0, 0.0], &mut rng, device)?;
+    init_fc(&mut t, "synthesis.input.affine", &inp.affine, 0.0, &[1.0, 0.0, 0.0, 0.0], &mut rng, device)?;
     let eye = vec![1f32, 0., 0., 0., 1., 0., 0., 0., 1.];
     t.insert("synthesis.input.transform".into(), tensor(eye, &[3, 3], device)?);
     // freqs ~ N(0, I₂), pushed towards the disc: f / (|f| · exp(|f|²)^¼) · bandwidth.
@@ -301,7 +303,7 @@ pub fn init_weights(config: &Sg3Config, seed: u64, device: &Device) -> Result<We
 
     for l in &config.layers {
         let p = format!("synthesis.{}", l.name);
-        init_fc(&mut t, &format!("{p}.affine"), &l.affine, 1.0, 1.0, &[1.0], &mut rng, device)?;
+        init_fc(&mut t, &format!("{p}.affine"), &l.affine, 1.0, &[1.0], &mut rng, device)?;
         let k = l.conv_kernel;
         let n = l.out_channels * l.in_channels * k * k;
         t.insert(format!("{p}.weight"), tensor(rng.normal_vec(n), &[l.out_channels, l.in_channels, k, k], device)?);

@@ -53,7 +53,7 @@ impl SynthesisInput {
     pub fn new(config: &Sg3InputConfig, weights: &Weights, prefix: &str, device: &Device) -> Result<Self> {
         let c = config.channels;
         let [sx, sy] = config.size;
-        if c == 0 || sx == 0 || sy == 0 || !(config.sampling_rate > 0.0) {
+        if c == 0 || sx == 0 || sy == 0 || !config.sampling_rate.is_finite() || config.sampling_rate <= 0.0 {
             return Err(Error::Format(format!("{prefix}: {c} channels, size {:?}, sampling rate {}", config.size, config.sampling_rate)));
         }
         if config.affine.in_features != config.w_dim || config.affine.out_features != 4 {
@@ -132,7 +132,7 @@ impl SynthesisInput {
 /// the length of `(r_c, r_s)`; float32 as NVIDIA's code.
 fn sample_transform(t: &[f32], user: &[[f32; 3]; 3]) -> Result<[[f32; 3]; 3]> {
     let norm = (t[0] * t[0] + t[1] * t[1]).sqrt();
-    if !(norm > 0.0) || !norm.is_finite() {
+    if !norm.is_finite() || norm <= 0.0 {
         return Err(Error::Invalid(format!("StyleGAN3 input: degenerate learned rotation {:?} (bad w?)", &t[..2])));
     }
     let t: Vec<f32> = t.iter().map(|v| v / norm).collect();

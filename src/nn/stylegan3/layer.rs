@@ -77,7 +77,7 @@ impl SynthesisLayer {
         let bias = weights.get(&format!("{prefix}.bias"), &[c.out_channels])?;
         let ema = weights.get(&format!("{prefix}.magnitude_ema"), &[])?;
         let ema_value = ema.to_dtype(candle_core::DType::F64)?.to_scalar::<f64>()?;
-        if !(ema_value > 0.0 && ema_value.is_finite()) {
+        if !ema_value.is_finite() || ema_value <= 0.0 {
             return Err(Error::Format(format!("{prefix}.magnitude_ema is {ema_value}, must be positive")));
         }
         let input_gain = ema.sqrt()?.recip()?;
