@@ -190,25 +190,52 @@ struct FusedFilteredLrelu {
     out: [usize; 2],
 }
 
-/// One axis of zero-insert + pad + correlate (strided source and destination lines): `out[o] = Σ_k f[k]·x_up[o + k − p0]`, where
-/// `x_up[j] = x[j / up]` for `j ≡ 0 (mod up)` and zero elsewhere. Only non-zero taps are visited.
-#[allow(clippy::too_many_arguments)]
-fn upsample_line(src: &[f32], stride: usize, len: usize, f: &[f32], up: usize, p0: i64, out: &mut [f32], ostride: usize, olen: usize) {
-    let up_i = up as i64;
-    for o in 0..olen {
-        // Taps k with (o + k − p0) ≡ 0 (mod up), 0 ≤ (o + k − p0)/up < len.
-        let base = o as i64 - p0;
-        let k0 = (-base).rem_euclid(up_i) as usize;
-        let mut acc = 0f32;
-        let mut k = k0;
-        while k < f.len() {
-            let j = (base + k as i64) / up_i;
-            if j >= 0 && (j as usize) < len {
-                acc += f[k] * src[j as usize * stride];
-            }
-            k += up;
+/// The polyphase decomposition of one up-sampling axis: output `o` reads the input samples
+/// `j0(o) .. j0(o) + taps.len()` with the sub-filter of its phase (the non-zero taps of the
+/// correlation `out[o] = Σ_k f[k]·x_up[o + k − p0]`, `x_up` the zero-inserted input).
+struct Polyphase {
+    /// Per output: (first input index, phase).
+    starts: Vec<(i64, usize)>,
+    /// Per phase: its taps, in input order.
+    phases: Vec<Vec<f32>>,
+}
+
+impl Polyphase {
+    fn new(f: &[f32], up: usize, p0: i64, out_len: usize) -> Self {
+        let u = up as i64;
+        let phases: Vec<Vec<f32>> = (0..up).map(|k0| f.iter().skip(k0).step_by(up).copied().collect()).collect();
+        let starts = (0..out_len)
+            .map(|o| {
+                let base = o as i64 - p0;
+                let k0 = (-base).rem_euclid(u);
+                ((base + k0).div_euclid(u), k0 as usize)
+            })
+            .collect();
+        Self { starts, phases }
+    }
+}
+
+/// `Σ_m taps[m]·src[j0 + m]` with zeros outside `src`.
+fn dot_clipped(taps: &[f32], src: &[f32], j0: i64) -> f32 {
+    let len = src.len() as i64;
+    if j0 >= 0 && j0 + taps.len() as i64 <= len {
+        let s = &src[j0 as usize..j0 as usize + taps.len()];
+        return taps.iter().zip(s).map(|(a, b)| a * b).sum();
+    }
+    let mut acc = 0f32;
+    for (m, t) in taps.iter().enumerate() {
+        let j = j0 + m as i64;
+        if j >= 0 && j < len {
+            acc += t * src[j as usize];
         }
-        out[o * ostride] = acc;
+    }
+    acc
+}
+
+/// `dst += a·src` (row operations, vectorisable).
+fn axpy(dst: &mut [f32], a: f32, src: &[f32]) {
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d += a * s;
     }
 }
 
@@ -218,26 +245,35 @@ impl FusedFilteredLrelu {
         let [th, tw] = self.tmp;
         let [oh, ow] = self.out;
         let [px0, _, py0, _] = self.padding;
-        let (fu, up) = (&self.fu, self.up);
         // Bias, then the up pass along x: [h, tw].
         let biased: Vec<f32> = src.iter().map(|v| v + bias).collect();
+        let px = Polyphase::new(&self.fu, self.up, px0, tw);
         let mut ux = vec![0f32; h * tw];
         for r in 0..h {
-            upsample_line(&biased[r * w..], 1, w, fu, up, px0, &mut ux[r * tw..], 1, tw);
+            let row = &biased[r * w..(r + 1) * w];
+            for (o, &(j0, ph)) in px.starts.iter().enumerate() {
+                ux[r * tw + o] = dot_clipped(&px.phases[ph], row, j0);
+            }
         }
-        // Up pass along y: [th, tw], then activation, gain and clamp.
+        // Up pass along y, whole rows at a time; then activation, gain and clamp: [th, tw].
+        let py = Polyphase::new(&self.fu, self.up, py0, th);
         let mut t = vec![0f32; th * tw];
-        for col in 0..tw {
-            upsample_line(&ux[col..], tw, h, fu, up, py0, &mut t[col..], tw, th);
-        }
         let (gain, slope) = (self.gain, self.slope);
-        for v in t.iter_mut() {
-            let a = if *v < 0.0 { *v * slope } else { *v };
-            let a = a * gain;
-            *v = match self.clamp {
-                Some(c) => a.clamp(-c, c),
-                None => a,
-            };
+        for (o, &(j0, ph)) in py.starts.iter().enumerate() {
+            let out = &mut t[o * tw..(o + 1) * tw];
+            for (m, &tap) in py.phases[ph].iter().enumerate() {
+                let j = j0 + m as i64;
+                if j >= 0 && (j as usize) < h {
+                    axpy(out, tap, &ux[j as usize * tw..(j as usize + 1) * tw]);
+                }
+            }
+            for v in out.iter_mut() {
+                let a = if *v < 0.0 { *v * slope } else { *v } * gain;
+                *v = match self.clamp {
+                    Some(c) => a.clamp(-c, c),
+                    None => a,
+                };
+            }
         }
         // Down pass: only the kept samples.
         let d = self.down;
@@ -245,16 +281,14 @@ impl FusedFilteredLrelu {
         if self.fd_2d {
             let ft = (fd.len() as f64).sqrt() as usize;
             for oy in 0..oh {
-                for ox in 0..ow {
-                    let mut acc = 0f32;
-                    for ky in 0..ft {
-                        let row = &t[(oy * d + ky) * tw + ox * d..];
-                        let frow = &fd[ky * ft..(ky + 1) * ft];
-                        for (kx, fv) in frow.iter().enumerate() {
-                            acc += fv * row[kx];
-                        }
+                let out = &mut dst[oy * ow..(oy + 1) * ow];
+                for ky in 0..ft {
+                    let row = &t[(oy * d + ky) * tw..(oy * d + ky + 1) * tw];
+                    let frow = &fd[ky * ft..(ky + 1) * ft];
+                    for (ox, o) in out.iter_mut().enumerate() {
+                        let seg = &row[ox * d..ox * d + ft];
+                        *o += frow.iter().zip(seg).map(|(a, b)| a * b).sum::<f32>();
                     }
-                    dst[oy * ow + ox] = acc;
                 }
             }
         } else {
@@ -268,12 +302,9 @@ impl FusedFilteredLrelu {
                 }
             }
             for oy in 0..oh {
-                for ox in 0..ow {
-                    let mut acc = 0f32;
-                    for (k, fv) in fd.iter().enumerate() {
-                        acc += fv * dx[(oy * d + k) * ow + ox];
-                    }
-                    dst[oy * ow + ox] = acc;
+                let out = &mut dst[oy * ow..(oy + 1) * ow];
+                for (k, &fv) in fd.iter().enumerate() {
+                    axpy(out, fv, &dx[(oy * d + k) * ow..(oy * d + k + 1) * ow]);
                 }
             }
         }
