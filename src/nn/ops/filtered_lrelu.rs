@@ -85,10 +85,22 @@ pub fn filtered_lrelu_ref(
     b: Option<&Tensor>,
     p: &FilteredLrelu,
 ) -> Result<Tensor> {
+    filtered_lrelu_ref_chunked(x, fu, fd, b, p, REF_CHUNK_BYTES)
+}
+
+/// [`filtered_lrelu_ref`] keeping at most about `chunk_bytes` of up-sampled signal alive.
+fn filtered_lrelu_ref_chunked(
+    x: &Tensor,
+    fu: Option<&Tensor>,
+    fd: Option<&Tensor>,
+    b: Option<&Tensor>,
+    p: &FilteredLrelu,
+    chunk_bytes: usize,
+) -> Result<Tensor> {
     let [th, tw, _, _] = check(x, fu, fd, b, p)?;
     let (n, c, _, _) = x.dims4()?;
     let per_channel = n * th * tw * x.dtype().size_in_bytes() * 3;
-    let chunk = (REF_CHUNK_BYTES / per_channel.max(1)).clamp(1, c);
+    let chunk = (chunk_bytes / per_channel.max(1)).clamp(1, c);
     let mut outs = Vec::with_capacity(c.div_ceil(chunk));
     for c0 in (0..c).step_by(chunk) {
         let len = chunk.min(c - c0);
@@ -332,5 +344,28 @@ impl CustomOp1 for FusedFilteredLrelu {
             self.plane(&src[i * h * w..(i + 1) * h * w], h, w, bias, dst);
         });
         Ok((CpuStorage::F32(out), Shape::from((n, c, oh, ow))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use candle_core::Device;
+
+    #[test]
+    fn the_reference_gives_the_same_result_in_channel_chunks() {
+        let x = Tensor::arange(0f32, 2.0 * 5.0 * 9.0 * 9.0, &Device::Cpu).unwrap().reshape((2, 5, 9, 9)).unwrap();
+        let x = ((x * 0.37).unwrap().sin().unwrap() * 3.0).unwrap();
+        let b = Tensor::new(&[0.1f32, -0.2, 0.3, 0.0, 0.5], &Device::Cpu).unwrap();
+        let fu = Tensor::new(&[0.1f32, 0.4, 0.4, 0.1], &Device::Cpu).unwrap();
+        let fd = Tensor::new(&[0.25f32, 0.5, 0.25], &Device::Cpu).unwrap();
+        let p = FilteredLrelu { up: 2, down: 2, padding: [2, 1, 2, 1], clamp: Some(2.0), ..Default::default() };
+        let whole = filtered_lrelu_ref(&x, Some(&fu), Some(&fd), Some(&b), &p).unwrap();
+        // Room for two channels at a time: three chunks (2, 2, 1).
+        let per_channel = 2 * 18 * 18 * 4 * 3;
+        let chunked = filtered_lrelu_ref_chunked(&x, Some(&fu), Some(&fd), Some(&b), &p, 2 * per_channel).unwrap();
+        assert_eq!(whole.dims(), &[2, 5, 8, 8]);
+        let d = (whole - chunked).unwrap().abs().unwrap().max_all().unwrap().to_scalar::<f32>().unwrap();
+        assert_eq!(d, 0.0);
     }
 }
