@@ -1,6 +1,7 @@
 //! StyleGAN3-T and -R against NVIDIA's golden outputs (fixtures `sg3t_64`, `sg3r_64`): mapping,
 //! images (float and uint8) with and without user transforms, every layer output (margins
 //! included, through the clamp-exercised layer), early stop, and the visualizer's untransform.
+//! Networks are read from the pickles through [`Checkpoint`].
 
 mod common;
 
@@ -9,6 +10,7 @@ use std::path::Path;
 
 use candle_core::{DType, Device, Tensor};
 use stylescope::analysis::resample::untransform;
+use stylescope::checkpoint::Checkpoint;
 use stylescope::nn::config::GeneratorConfig;
 use stylescope::nn::generator::{Capture, Generator, Mat3, SynthesisOptions};
 use stylescope::nn::image::to_u8_hwc;
@@ -45,17 +47,49 @@ fn hyper_from_manifest(m: &serde_json::Value) -> Sg3Hyper {
     h
 }
 
-/// `G_ema` built from the architecture the builder computes and the tensors of
-/// `state_dict.safetensors`.
+/// `G_ema` of the fixture pickle, through the checkpoint reader.
 fn load_generator(dir: &Path) -> Generator {
-    let config = hyper_from_manifest(&manifest(dir)).config().unwrap();
-    let st = candle_core::safetensors::load(dir.join("state_dict.safetensors"), &Device::Cpu).unwrap();
-    let map: BTreeMap<String, Tensor> =
-        st.into_iter().filter_map(|(k, t)| k.strip_prefix("G_ema.").map(|k| (k.to_string(), t))).collect();
-    let weights = Weights::new(map);
-    let g = Generator::new(GeneratorConfig::StyleGan3(config), &weights, &Device::Cpu).unwrap();
-    assert!(weights.unused().is_empty(), "unused tensors: {:?}", weights.unused());
-    g
+    let ckpt = Checkpoint::open(&dir.join("network.pkl")).unwrap();
+    ckpt.load_generator(&Device::Cpu).unwrap()
+}
+
+#[test]
+fn the_pickled_architecture_is_what_the_builder_computes_and_every_tensor_is_used() {
+    for net in NETS {
+        let dir = require_fixture!(net);
+        let ckpt = Checkpoint::open(&dir.join("network.pkl")).unwrap();
+        let GeneratorConfig::StyleGan3(pickled) = load_generator(&dir).config().clone() else {
+            panic!("{net}: not a StyleGAN3 generator");
+        };
+        let built = hyper_from_manifest(&manifest(&dir)).config().unwrap();
+        // Floats read from the pickle and computed by the builder agree to rounding.
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(1.0);
+        assert_eq!(pickled.layers.len(), built.layers.len());
+        assert_eq!((pickled.num_ws, pickled.input.channels, pickled.input.size), (built.num_ws, built.input.channels, built.input.size));
+        assert!(close(pickled.input.bandwidth, built.input.bandwidth) && close(pickled.input.sampling_rate, built.input.sampling_rate));
+        for (p, b) in pickled.layers.iter().zip(&built.layers) {
+            assert_eq!(p.name, b.name);
+            assert_eq!((p.in_size, p.out_size, p.in_channels, p.out_channels), (b.in_size, b.out_size, b.in_channels, b.out_channels));
+            assert_eq!((p.up_factor, p.down_factor, p.up_taps, p.down_taps, p.down_radial), (b.up_factor, b.down_factor, b.up_taps, b.down_taps, b.down_radial));
+            assert_eq!((p.padding, p.conv_kernel, p.conv_clamp, p.is_torgb, p.use_fp16), (b.padding, b.conv_kernel, b.conv_clamp, b.is_torgb, b.use_fp16));
+            for (x, y) in [(p.in_cutoff, b.in_cutoff), (p.out_cutoff, b.out_cutoff), (p.in_half_width, b.in_half_width), (p.out_half_width, b.out_half_width)] {
+                assert!(close(x, y), "{}: {x} vs {y}", p.name);
+            }
+        }
+        // The generator consumes every tensor of G_ema.
+        let weights = ckpt.weights("G_ema", &Device::Cpu).unwrap();
+        let _ = Generator::new(GeneratorConfig::StyleGan3(pickled), &weights, &Device::Cpu).unwrap();
+        assert!(weights.unused().is_empty(), "{net}: unused tensors {:?}", weights.unused());
+        // The same generator from the state dict's tensors and the builder's architecture.
+        let st = candle_core::safetensors::load(dir.join("state_dict.safetensors"), &Device::Cpu).unwrap();
+        let map: BTreeMap<String, Tensor> =
+            st.into_iter().filter_map(|(k, t)| k.strip_prefix("G_ema.").map(|k| (k.to_string(), t))).collect();
+        let g = Generator::new(GeneratorConfig::StyleGan3(built), &Weights::new(map), &Device::Cpu).unwrap();
+        let ws = npy(&dir, "w_seed85_psi1.0.npy");
+        let a = g.synthesis(&ws, &SynthesisOptions::default()).unwrap().image;
+        let b = load_generator(&dir).synthesis(&ws, &SynthesisOptions::default()).unwrap().image;
+        assert_eq!(v(&a), v(&b), "{net}: builder + state dict vs pickle");
+    }
 }
 
 fn npy(dir: &Path, name: &str) -> Tensor {
