@@ -2,12 +2,15 @@
 //! against the fixtures' manifests and stored filter buffers.
 
 mod common;
+#[path = "common/sg3.rs"]
+mod sg3_common;
 
 use std::collections::HashMap;
 
 use candle_core::{Device, Tensor};
 use stylescope::nn::config::Sg3Config;
 use stylescope::nn::stylegan3::builder::{Sg3Hyper, init_weights, layer_filters};
+use sg3_common::{hyper_from_manifest, manifest};
 
 /// Parameters (not buffers) of a generator built from `config`, as `sum(p.numel() for p in G.parameters())`.
 fn parameter_count(c: &Sg3Config) -> usize {
@@ -154,32 +157,8 @@ fn stylegan3_512_and_256_match_the_reference_tables() {
     assert_eq!(parameter_count(&r256), 18_816_387);
 }
 
-/// The builder's hyper-parameters for a fixture network, from its manifest's constructor kwargs.
-pub fn hyper_from_manifest(manifest: &serde_json::Value) -> Sg3Hyper {
-    let k = &manifest["constructor"]["G_ema_init_kwargs"];
-    let cfg = manifest["constructor"]["cfg"].as_str().unwrap();
-    let u = |key: &str| k[key].as_u64().unwrap() as usize;
-    let mut h = if cfg == "stylegan3-r" { Sg3Hyper::r(u("img_resolution")) } else { Sg3Hyper::t(u("img_resolution")) };
-    h.z_dim = u("z_dim");
-    h.w_dim = u("w_dim");
-    h.c_dim = u("c_dim");
-    h.img_channels = u("img_channels");
-    h.mapping_layers = k["mapping_kwargs"]["num_layers"].as_u64().unwrap() as usize;
-    h.channel_base = k["channel_base"].as_f64().unwrap();
-    h.channel_max = k["channel_max"].as_f64().unwrap();
-    h.magnitude_ema_beta = k["magnitude_ema_beta"].as_f64().unwrap();
-    if let Some(v) = k.get("num_fp16_res") {
-        h.num_fp16_res = v.as_u64().unwrap() as usize;
-    }
-    if let Some(v) = k.get("conv_clamp") {
-        h.conv_clamp = v.as_f64();
-    }
-    h
-}
-
 fn check_fixture(net: &str, dir: &std::path::Path) {
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    let manifest = manifest(dir);
     let config = hyper_from_manifest(&manifest).config().unwrap();
     let arch = &manifest["architecture"];
     assert_eq!(config.num_ws as u64, arch["num_ws"].as_u64().unwrap());

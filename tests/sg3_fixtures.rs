@@ -4,6 +4,8 @@
 //! Networks are read from the pickles through [`Checkpoint`].
 
 mod common;
+#[path = "common/sg3.rs"]
+mod sg3_common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -14,38 +16,11 @@ use stylescope::checkpoint::Checkpoint;
 use stylescope::nn::config::GeneratorConfig;
 use stylescope::nn::generator::{Capture, Generator, Mat3, SynthesisOptions};
 use stylescope::nn::image::to_u8_hwc;
-use stylescope::nn::stylegan3::builder::Sg3Hyper;
+use sg3_common::{hyper_from_manifest, manifest};
 use stylescope::nn::stylegan3::transform::{make_transform, transform_buffer};
 use stylescope::nn::weights::Weights;
 
 const NETS: [&str; 2] = ["sg3t_64", "sg3r_64"];
-
-fn manifest(dir: &Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap()
-}
-
-/// The builder's hyper-parameters for a fixture network, from its manifest's constructor kwargs.
-fn hyper_from_manifest(m: &serde_json::Value) -> Sg3Hyper {
-    let k = &m["constructor"]["G_ema_init_kwargs"];
-    let u = |key: &str| k[key].as_u64().unwrap() as usize;
-    let res = u("img_resolution");
-    let mut h = if m["constructor"]["cfg"] == "stylegan3-r" { Sg3Hyper::r(res) } else { Sg3Hyper::t(res) };
-    h.z_dim = u("z_dim");
-    h.w_dim = u("w_dim");
-    h.c_dim = u("c_dim");
-    h.img_channels = u("img_channels");
-    h.mapping_layers = k["mapping_kwargs"]["num_layers"].as_u64().unwrap() as usize;
-    h.channel_base = k["channel_base"].as_f64().unwrap();
-    h.channel_max = k["channel_max"].as_f64().unwrap();
-    h.magnitude_ema_beta = k["magnitude_ema_beta"].as_f64().unwrap();
-    if let Some(v) = k.get("num_fp16_res") {
-        h.num_fp16_res = v.as_u64().unwrap() as usize;
-    }
-    if let Some(v) = k.get("conv_clamp") {
-        h.conv_clamp = v.as_f64();
-    }
-    h
-}
 
 /// `G_ema` of the fixture pickle, through the checkpoint reader.
 fn load_generator(dir: &Path) -> Generator {
