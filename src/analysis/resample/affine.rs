@@ -82,7 +82,7 @@ pub fn apply_affine_transformation(x: &Tensor, mat: &[[f32; 3]; 3], filter: &Ban
     let up = filter.up;
     let f = filter.tensor(mat, x.device())?;
     let size = filter.size();
-    if size % 2 == 0 {
+    if size.is_multiple_of(2) {
         return Err(Error::Invalid(format!("band-limit filter of even size {size}")));
     }
     let p = size / 2;

@@ -40,7 +40,8 @@ pub use layer::SynthesisLayer;
 #[derive(Debug)]
 pub struct Sg3Synthesis {
     pub config: Sg3Config,
-    pub input: SynthesisInput,
+    /// Boxed: it is the largest part, and [`crate::nn::generator::Synthesis`] holds either family inline.
+    pub input: Box<SynthesisInput>,
     /// In forward order; the last one is ToRGB.
     pub layers: Vec<SynthesisLayer>,
     device: Device,
@@ -89,7 +90,7 @@ impl Sg3Synthesis {
                 Ok(layer)
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(Self { config: config.clone(), input, layers, device: device.clone() })
+        Ok(Self { config: config.clone(), input: Box::new(input), layers, device: device.clone() })
     }
 
     /// The names [`Capture`] knows, in forward order: `input`, the layers, `output`.
