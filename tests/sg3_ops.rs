@@ -159,3 +159,18 @@ fn modulated_conv_fast_matches_reference_and_closed_form() {
         assert!((got - want).abs() < 1e-5 * want.abs().max(1.0), "k {k} demod {demod}: {got} vs {want}");
     }
 }
+
+#[test]
+fn modulated_conv_fast_matches_reference_for_other_paddings_and_shapes() {
+    for (k, pad, h, w) in [(3usize, 0usize, 6usize, 9usize), (3, 1, 5, 4), (5, 4, 7, 3), (1, 1, 4, 4)] {
+        let x = tensor(&[2, 3, h, w], 70 + pad as u64, 1.0);
+        let wt = tensor(&[4, 3, k, k], 80, 1.0);
+        let s = tensor(&[2, 3], 90, 1.0);
+        let r = modulated_conv2d_ref(&x, &wt, &s, pad, true, None).unwrap();
+        let f = modulated_conv2d_fast(&x, &wt, &s, pad, true, None).unwrap();
+        assert_eq!(r.dims(), f.dims(), "k {k} pad {pad}");
+        assert_eq!(r.dims(), &[2, 4, h + 2 * pad + 1 - k, w + 2 * pad + 1 - k]);
+        let err = common::max_abs_diff(&vec(&r), &vec(&f));
+        assert!(err < 1e-5, "k {k} pad {pad}: {err}");
+    }
+}

@@ -287,30 +287,42 @@ impl FusedFilteredLrelu {
                 };
             }
         }
-        // Down pass: only the kept samples.
+        // Down pass: only the kept samples. The columns are split into their `d` phases first
+        // (`ph[p][r][i] = t[r][i·d + p]`), so that `t[r][ox·d + k] = ph[k mod d][r][ox + k div d]`
+        // and every tap becomes one contiguous row operation.
         let d = self.down;
         let fd = &self.fd;
+        let pw = tw.div_ceil(d);
+        let mut ph = vec![0f32; d * th * pw];
+        for r in 0..th {
+            let row = &t[r * tw..(r + 1) * tw];
+            for p in 0..d {
+                let dst = &mut ph[(p * th + r) * pw..(p * th + r + 1) * pw];
+                for (o, &v) in dst.iter_mut().zip(row.iter().skip(p).step_by(d)) {
+                    *o = v;
+                }
+            }
+        }
+        let phase_row = |k: usize, r: usize| -> &[f32] {
+            let start = ((k % d) * th + r) * pw + k / d;
+            &ph[start..start + ow]
+        };
         if self.fd_2d {
             let ft = (fd.len() as f64).sqrt() as usize;
             for oy in 0..oh {
                 let out = &mut dst[oy * ow..(oy + 1) * ow];
                 for ky in 0..ft {
-                    let row = &t[(oy * d + ky) * tw..(oy * d + ky + 1) * tw];
-                    let frow = &fd[ky * ft..(ky + 1) * ft];
-                    for (ox, o) in out.iter_mut().enumerate() {
-                        let seg = &row[ox * d..ox * d + ft];
-                        *o += frow.iter().zip(seg).map(|(a, b)| a * b).sum::<f32>();
+                    for (kx, &fv) in fd[ky * ft..(ky + 1) * ft].iter().enumerate() {
+                        axpy(out, fv, phase_row(kx, oy * d + ky));
                     }
                 }
             }
         } else {
-            let ft = fd.len();
             let mut dx = vec![0f32; th * ow];
             for r in 0..th {
-                let row = &t[r * tw..(r + 1) * tw];
-                for ox in 0..ow {
-                    let seg = &row[ox * d..ox * d + ft];
-                    dx[r * ow + ox] = seg.iter().zip(fd).map(|(a, b)| a * b).sum();
+                let out = &mut dx[r * ow..(r + 1) * ow];
+                for (k, &fv) in fd.iter().enumerate() {
+                    axpy(out, fv, phase_row(k, r));
                 }
             }
             for oy in 0..oh {
