@@ -143,3 +143,57 @@ fn fully_connected_layer_applies_equalised_learning_rate() {
     let err = FullyConnectedLayer::new(&bad, &weights, "fc").unwrap_err().to_string();
     assert!(err.contains("fc.weight"), "{err}");
 }
+
+#[test]
+fn fast_path_equals_reference() {
+    use stylescope::nn::ops::bias_act_ref;
+    let dev = Device::Cpu;
+    // Values from -30 to 30 on a [2, 3, 4, 5] tensor.
+    let x: Vec<f32> = (0..120).map(|i| ((i * 53 % 120) as f32 - 60.0) * 0.5 + 0.11).collect();
+    let xt = Tensor::from_vec(x, (2, 3, 4, 5), &dev).unwrap();
+    for act in ALL {
+        for dim in 0..4 {
+            let len = xt.dim(dim).unwrap();
+            let b = Tensor::from_vec((0..len).map(|i| i as f32 * 0.75 - 1.0).collect::<Vec<_>>(), len, &dev).unwrap();
+            for (bias, gain, clamp) in [(true, None, None), (false, Some(0.5), Some(3.0)), (true, Some(2.0), Some(10.0))] {
+                let mut p = BiasAct::new(act).with_dim(dim).with_clamp(clamp);
+                if let Some(g) = gain {
+                    p = p.with_gain(g);
+                }
+                let bb = bias.then_some(&b);
+                let fast = bias_act(&xt, bb, &p).unwrap().flatten_all().unwrap().to_vec1::<f32>().unwrap();
+                let refr = bias_act_ref(&xt, bb, &p).unwrap().flatten_all().unwrap().to_vec1::<f32>().unwrap();
+                let exact = matches!(act, Activation::Linear | Activation::Relu | Activation::Lrelu);
+                for (f, r) in fast.iter().zip(&refr) {
+                    if exact {
+                        assert_eq!(f.to_bits(), r.to_bits(), "{act:?} dim {dim}: {f} vs {r}");
+                    } else {
+                        assert!((f - r).abs() <= 2e-6 * r.abs().max(1.0), "{act:?} dim {dim}: {f} vs {r}");
+                    }
+                }
+            }
+        }
+    }
+    // A transposed (non-contiguous) input gives the same as its contiguous copy.
+    let t = xt.transpose(2, 3).unwrap();
+    let p = BiasAct::new(Activation::Lrelu);
+    let b = Tensor::new(&[1f32, 2., 3.], &dev).unwrap();
+    let a = bias_act(&t, Some(&b), &p).unwrap().flatten_all().unwrap().to_vec1::<f32>().unwrap();
+    let c = bias_act_ref(&t.contiguous().unwrap(), Some(&b), &p).unwrap().flatten_all().unwrap().to_vec1::<f32>().unwrap();
+    assert_eq!(a, c);
+}
+
+#[test]
+fn autograd_flows_through_bias_act() {
+    // Tensors in an autograd graph take the differentiable reference.
+    let dev = Device::Cpu;
+    let x = candle_core::Var::from_tensor(&Tensor::new(&[[-1.0f32, 2.0]], &dev).unwrap()).unwrap();
+    let b = candle_core::Var::from_tensor(&Tensor::new(&[0.5f32, 0.5], &dev).unwrap()).unwrap();
+    let y = bias_act(x.as_tensor(), Some(b.as_tensor()), &BiasAct::new(Activation::Lrelu)).unwrap();
+    let grads = y.sum_all().unwrap().backward().unwrap();
+    let gx = grads.get(x.as_tensor()).unwrap().to_vec2::<f32>().unwrap();
+    let s2 = std::f32::consts::SQRT_2;
+    assert!((gx[0][0] - 0.2 * s2).abs() < 1e-6 && (gx[0][1] - s2).abs() < 1e-6, "{gx:?}");
+    let gb = grads.get(b.as_tensor()).unwrap().to_vec1::<f32>().unwrap();
+    assert!((gb[0] - 0.2 * s2).abs() < 1e-6, "{gb:?}");
+}

@@ -1,16 +1,19 @@
 //! StyleGAN2 against NVIDIA's own outputs (`sg2_64`): w, raw and uint8 images for every seed,
 //! psi and noise mode, every layer output, mapping outputs and styles, early stop, batching.
 //!
-//! The network is loaded from `network.pkl` through `Checkpoint`, and, as a second route, from
-//! the fixture's `state_dict.safetensors` with the architecture built by `Sg2Hyper` from the
-//! manifest's constructor arguments (which also checks the builder against the pickle).
+//! The network is loaded three ways: from `network.pkl` through `Checkpoint`; converted to
+//! stylescope safetensors and read back; and from the fixture's `state_dict.safetensors` with the
+//! architecture built by `Sg2Hyper` from the manifest's constructor arguments (which also checks
+//! the builder against the pickle).
 
 mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use candle_core::{Device, Tensor};
+use stylescope::checkpoint::{Checkpoint, CheckpointFormat, NetworkKind};
 use stylescope::latent::z_tensor;
 use stylescope::nn::config::Sg2Architecture;
 use stylescope::nn::generator::Synthesis;
@@ -58,8 +61,42 @@ fn from_state_dict(dir: &Path) -> Generator {
     g
 }
 
+/// `G_ema` from `network.pkl` through the checkpoint reader.
+fn from_pickle(dir: &Path) -> Generator {
+    let ckpt = Checkpoint::open(&dir.join("network.pkl")).unwrap();
+    ckpt.load_generator(&Device::Cpu).unwrap()
+}
+
+/// `G_ema` converted to stylescope safetensors (`Checkpoint::save_safetensors`) and read back.
+fn from_safetensors(dir: &Path) -> Generator {
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    let ckpt = Checkpoint::open(&dir.join("network.pkl")).unwrap();
+    let n = COUNT.fetch_add(1, Ordering::SeqCst);
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("sg2_64_G_ema_{}_{n}.safetensors", std::process::id()));
+    ckpt.save_safetensors(&out, &["G_ema"]).unwrap();
+    let back = Checkpoint::open(&out).unwrap();
+    assert_eq!(back.format, CheckpointFormat::Safetensors);
+    let g = back.load_generator(&Device::Cpu).unwrap();
+    let _ = std::fs::remove_file(&out);
+    g
+}
+
 fn generators(dir: &Path) -> Vec<(&'static str, Generator)> {
-    vec![("state_dict", from_state_dict(dir))]
+    vec![("pickle", from_pickle(dir)), ("safetensors", from_safetensors(dir)), ("state_dict", from_state_dict(dir))]
+}
+
+#[test]
+fn the_builder_makes_the_pickles_architecture() {
+    let dir = require_fixture!("sg2_64");
+    let ckpt = Checkpoint::open(&dir.join("network.pkl")).unwrap();
+    let net = ckpt.generator_network().unwrap();
+    assert_eq!(net.key, "G_ema");
+    let NetworkKind::Generator(GeneratorConfig::StyleGan2(from_pickle)) = &net.kind else { panic!("not a StyleGAN2 generator") };
+    assert_eq!(from_pickle, &hyper(&dir).config().unwrap());
+    // Every tensor of G_ema is used by the generator.
+    let weights = ckpt.weights("G_ema", &Device::Cpu).unwrap();
+    Generator::new(GeneratorConfig::StyleGan2(from_pickle.clone()), &weights, &Device::Cpu).unwrap();
+    assert!(weights.unused().is_empty(), "unused: {:?}", weights.unused());
 }
 
 fn flat(t: &Tensor) -> Vec<f32> {
@@ -184,7 +221,7 @@ fn mapping_layers_and_styles_match() {
 #[test]
 fn capture_until_stops_at_the_named_layer() {
     let dir = require_fixture!("sg2_64");
-    let g = from_state_dict(&dir);
+    let g = from_pickle(&dir);
     let ws = ws_for(&g, 85, 1.0);
     for name in ["b4.conv1", "b16.conv0", "b32:1", "b64.torgb", "output"] {
         let out = g.synthesis(&ws, &SynthesisOptions { capture: Capture::Until(name.into()), ..Default::default() }).unwrap();
@@ -202,7 +239,7 @@ fn capture_until_stops_at_the_named_layer() {
 #[test]
 fn a_batch_equals_single_images_and_random_noise_is_seeded() {
     let dir = require_fixture!("sg2_64");
-    let g = from_state_dict(&dir);
+    let g = from_pickle(&dir);
     let z = z_tensor(&SEEDS, g.config().z_dim(), &Device::Cpu).unwrap();
     let ws = g.mapping(&z, None, 0.7, None).unwrap();
     // Batch (shared-weight modulated convolutions) vs one at a time (fused).

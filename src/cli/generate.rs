@@ -95,20 +95,14 @@ pub fn layer_file_name(seed: u64, layer: &str) -> String {
 }
 
 fn write_npy(t: &Tensor, path: &Path) -> anyhow::Result<()> {
-    t.write_npy(path).map_err(crate::Error::from).in_file(path).map_err(flat)
-}
-
-/// The library error as one line. `crate::Error::File` displays its source already, so keeping
-/// it as an error *chain* would print the problem twice under `main`'s `{:#}`.
-fn flat(e: crate::Error) -> anyhow::Error {
-    anyhow::anyhow!("{e}")
+    Ok(t.write_npy(path).map_err(crate::Error::from).in_file(path)?)
 }
 
 pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
-    let seeds = parse_seed_list(&args.seeds).map_err(flat)?;
+    let seeds = parse_seed_list(&args.seeds)?;
     let device = Device::Cpu;
-    let checkpoint = Checkpoint::open(&args.network).map_err(|e| flat(e.in_file(&args.network)))?;
-    let generator: Generator = checkpoint.load_generator(&device).map_err(|e| flat(e.in_file(&args.network)))?;
+    let checkpoint = Checkpoint::open(&args.network).map_err(|e| e.in_file(&args.network))?;
+    let generator: Generator = checkpoint.load_generator(&device).map_err(|e| e.in_file(&args.network))?;
     let config = generator.config();
 
     let label = match (config.c_dim(), args.class_idx) {
@@ -118,7 +112,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
         }
         (0, None) => None,
         (_, None) => bail!("{}: must specify a class label with --class when using a conditional network", args.network.display()),
-        (c_dim, Some(c)) => Some(class_label(c_dim, c, 1, &device).map_err(flat)?),
+        (c_dim, Some(c)) => Some(class_label(c_dim, c, 1, &device)?),
     };
 
     let sg3_flags = [
@@ -147,23 +141,23 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
     let result = (|| -> anyhow::Result<()> {
         for (i, &seed) in seeds.iter().enumerate() {
             if seeds.len() > 1 {
-                monitor.set_count(i as u64, seeds.len() as u64).map_err(flat)?;
+                monitor.set_count(i as u64, seeds.len() as u64)?;
             }
-            let z = z_tensor(&[seed], config.z_dim(), &device).map_err(flat)?;
-            let mut ws = generator.mapping(&z, label.as_ref(), args.trunc, args.trunc_cutoff).map_err(flat)?;
+            let z = z_tensor(&[seed], config.z_dim(), &device)?;
+            let mut ws = generator.mapping(&z, label.as_ref(), args.trunc, args.trunc_cutoff)?;
             if args.pseudo_align {
-                ws = pseudo_align(&ws, generator.w_avg()).map_err(flat)?;
+                ws = pseudo_align(&ws, generator.w_avg())?;
             }
-            let out = generator.synthesis(&ws, &opts).map_err(flat)?;
+            let out = generator.synthesis(&ws, &opts)?;
             let (image, mask) = match (&input_transform, args.untransform) {
                 (Some(m), true) => {
-                    let (image, mask) = untransform(&out.image, m).map_err(flat)?;
+                    let (image, mask) = untransform(&out.image, m)?;
                     (image, Some(mask))
                 }
                 _ => (out.image.clone(), None),
             };
             let png = args.outdir.join(format!("seed{seed:04}.png"));
-            to_raster(&image, 0).and_then(|r| r.save_png(&png)).map_err(flat)?;
+            to_raster(&image, 0).and_then(|r| r.save_png(&png))?;
             if args.save_raw {
                 write_npy(&image, &args.outdir.join(format!("seed{seed:04}.npy")))?;
                 if let Some(mask) = &mask {
@@ -178,7 +172,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
             }
         }
         if seeds.len() > 1 {
-            monitor.set_count(seeds.len() as u64, seeds.len() as u64).map_err(flat)?;
+            monitor.set_count(seeds.len() as u64, seeds.len() as u64)?;
         }
         Ok(())
     })();

@@ -1,7 +1,9 @@
 //! The `stylescope` command line. Everything the window can compute, the command line can too.
 //! Flags mirror NVIDIA's `gen_images.py` and `calc_metrics.py` where those exist.
 
+pub mod convert;
 pub mod generate;
+pub mod inspect;
 pub mod terminal_monitor;
 
 use std::path::PathBuf;
@@ -23,6 +25,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Show the networks of a checkpoint: family, sizes, parameter counts, per-module table.
+    Inspect(inspect::InspectArgs),
+    /// Write networks of a checkpoint as stylescope safetensors.
+    Convert(convert::ConvertArgs),
     /// Generate images from seeds (as NVIDIA's gen_images.py).
     Generate(generate::GenerateArgs),
 }
@@ -32,6 +38,8 @@ pub fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Some(command) => match command {
+            Command::Inspect(args) => inspect::run(args),
+            Command::Convert(args) => convert::run(args),
             Command::Generate(args) => generate::run(args),
         },
         None => open_window(cli.files),

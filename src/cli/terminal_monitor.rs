@@ -43,15 +43,15 @@ impl Monitor for TerminalMonitor {
     fn set_fraction(&self, fraction: f64) -> Result<()> {
         if self.show {
             let pct = (fraction.clamp(0.0, 1.0) * 100.0).round() as u32;
-            if let Ok(mut last) = self.last.lock() {
-                if *last != Some(pct) {
-                    *last = Some(pct);
-                    let filled = (pct as usize * 30) / 100;
-                    let bar: String = "#".repeat(filled) + &"-".repeat(30 - filled);
-                    let mut err = std::io::stderr().lock();
-                    let _ = write!(err, "\r{} [{bar}] {pct:3}%", self.label);
-                    let _ = err.flush();
-                }
+            if let Ok(mut last) = self.last.lock()
+                && *last != Some(pct)
+            {
+                *last = Some(pct);
+                let filled = (pct as usize * 30) / 100;
+                let bar: String = "#".repeat(filled) + &"-".repeat(30 - filled);
+                let mut err = std::io::stderr().lock();
+                let _ = write!(err, "\r{} [{bar}] {pct:3}%", self.label);
+                let _ = err.flush();
             }
         }
         if self.is_cancelled() { Err(Error::Cancelled) } else { Ok(()) }
@@ -59,10 +59,11 @@ impl Monitor for TerminalMonitor {
 
     fn log(&self, line: &str) {
         // Leave the bar's line; the next progress report draws a fresh bar below the message.
-        if let Ok(mut last) = self.last.lock() {
-            if self.show && last.take().is_some() {
-                eprintln!();
-            }
+        if let Ok(mut last) = self.last.lock()
+            && self.show
+            && last.take().is_some()
+        {
+            eprintln!();
         }
         eprintln!("{line}");
     }

@@ -2,12 +2,16 @@
 //!
 //! The bias is broadcast along one dimension (1 = channels of NCHW, or features of `[N, F]`).
 //! As NVIDIA's reference: the gain multiply is skipped when `gain == 1` and the clamp when there
-//! is none (a negative clamp also means none). Built from candle tensor ops, so it is
-//! differentiable.
+//! is none (a negative clamp also means none).
+//!
+//! [`bias_act_ref`] is the reference, built from candle tensor ops (differentiable).
+//! [`bias_act`] has the same signature and takes the fused single-pass CPU kernel
+//! ([`super::bias_act_cpu`]) for float32 CPU tensors outside autograd graphs, else the reference.
 
-use candle_core::Tensor;
+use candle_core::{DType, Tensor};
 
 use crate::nn::config::Activation;
+use crate::nn::ops::bias_act_cpu::BiasActCpu;
 use crate::{Error, Result};
 
 /// Scale of SELU (`torch.nn.functional.selu`).
@@ -52,8 +56,41 @@ impl BiasAct {
     }
 }
 
-/// Applies bias, activation, gain and clamp (in that order) as NVIDIA's reference does.
+/// Applies bias, activation, gain and clamp (in that order): the fast path where it applies,
+/// else [`bias_act_ref`].
 pub fn bias_act(x: &Tensor, b: Option<&Tensor>, p: &BiasAct) -> Result<Tensor> {
+    let fast = x.device().is_cpu()
+        && x.dtype() == DType::F32
+        && !x.track_op()
+        && b.is_none_or(|b| !b.track_op() && b.device().is_cpu());
+    if !fast {
+        return bias_act_ref(x, b, p);
+    }
+    let rank = x.rank();
+    let bias = match b {
+        Some(b) => {
+            if p.dim >= rank || b.dims() != [x.dim(p.dim)?] {
+                return add_bias(x, b, p.dim); // the same error as the reference
+            }
+            b.to_dtype(DType::F32)?.to_vec1::<f32>()?
+        }
+        None => Vec::new(),
+    };
+    let inner: usize = x.dims().iter().skip(p.dim + 1).product();
+    let op = BiasActCpu {
+        act: p.act,
+        alpha: p.alpha as f32,
+        gain: (p.gain != 1.0).then_some(p.gain as f32),
+        clamp: p.clamp.filter(|c| *c >= 0.0).map(|c| c as f32),
+        bias,
+        inner,
+    };
+    Ok(x.contiguous()?.apply_op1_no_bwd(&op)?)
+}
+
+/// The reference: bias, activation, gain and clamp (in that order) as NVIDIA's reference does,
+/// from candle tensor ops.
+pub fn bias_act_ref(x: &Tensor, b: Option<&Tensor>, p: &BiasAct) -> Result<Tensor> {
     let mut x = x.clone();
     if let Some(b) = b {
         x = add_bias(&x, b, p.dim)?;

@@ -4,7 +4,7 @@
 //!
 //! | file | op |
 //! |---|---|
-//! | [`bias_act`] | bias + nonlinearity + gain + clamp (`torch_utils/ops/bias_act.py`) |
+//! | [`bias_act`] | bias + nonlinearity + gain + clamp (`torch_utils/ops/bias_act.py`); fast CPU path in [`bias_act_cpu`] |
 //! | [`upfirdn2d`] | upsample, FIR filter, downsample; `setup_filter`, `upsample2d`, `downsample2d`, `filter2d` |
 //! | [`filtered_lrelu`] | StyleGAN3's bias + up-sample + leaky ReLU + down-sample (`torch_utils/ops/filtered_lrelu.py`) |
 //! | [`normalize`] | `normalize_2nd_moment` |
@@ -17,6 +17,7 @@
 //! Everything computes in the dtype of its input (float32 for bit-faithful inference).
 
 pub mod bias_act;
+pub mod bias_act_cpu;
 pub mod conv2d_layer;
 pub mod conv2d_resample;
 pub mod filtered_lrelu;
@@ -26,7 +27,7 @@ pub mod normalize;
 pub mod transposed_conv;
 pub mod upfirdn2d;
 
-pub use bias_act::{BiasAct, bias_act};
+pub use bias_act::{BiasAct, bias_act, bias_act_ref};
 pub use conv2d_layer::Conv2dLayer;
 pub use conv2d_resample::{Resample, conv2d_resample};
 pub use fully_connected::{FullyConnectedLayer, fully_connected};

@@ -19,7 +19,7 @@ use crate::{Error, Result};
 fn check(x: &Tensor, w: &Tensor, stride: usize, groups: usize) -> Result<(usize, usize, usize, usize, usize, usize, usize)> {
     let (n, c_in, h, wd) = x.dims4()?;
     let (c_out, c_in_g, kh, kw) = w.dims4()?;
-    if stride == 0 || groups == 0 || c_in_g * groups != c_in || c_out % groups != 0 {
+    if stride == 0 || groups == 0 || c_in_g * groups != c_in || c_out % groups != 0 || h == 0 || wd == 0 || kh == 0 || kw == 0 {
         return Err(Error::Invalid(format!(
             "transposed conv: input {:?}, weight {:?}, stride {stride}, groups {groups} do not fit",
             x.dims(),

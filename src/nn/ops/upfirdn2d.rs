@@ -91,7 +91,7 @@ pub fn upfirdn2d(x: &Tensor, f: Option<&Tensor>, p: &UpFirDn) -> Result<Tensor> 
     }
     let (fw, fh) = filter_size(f)?;
     let (ow, oh) = (output_len(w, ux, dx, px0, px1, fw), output_len(h, uy, dy, py0, py1, fh));
-    if ow <= 0 || oh <= 0 {
+    if ow <= 0 || oh <= 0 || n * c == 0 || fw == 0 || fh == 0 {
         return Err(Error::Invalid(format!(
             "upfirdn2d: input {h}×{w} with up {:?}, padding {:?}, filter {fh}×{fw}, down {:?} leaves no output",
             p.up, p.padding, p.down
