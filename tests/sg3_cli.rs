@@ -125,3 +125,19 @@ fn stylegan2_networks_refuse_the_stylegan3_flags() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("X,Y"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_converted_stylegan3_file_generates_the_same_transformed_image() {
+    let dir = require_fixture!("sg3r_64");
+    let out = scratch("converted");
+    let st = out.join("sg3r.safetensors");
+    let o = stylescope(&["convert", dir.join("network.pkl").to_str().unwrap(), "--out", st.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = stylescope(&[
+        "generate", "--network", st.to_str().unwrap(), "--seeds", "85", "--translate", "0.13,-0.21", "--rotate", "17",
+        "--save-raw", "--outdir", out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_npy_close(&out.join("seed0085.npy"), &dir.join("xform_both_seed85_psi1.0.npy"), 1e-4);
+    assert_png_matches(&out.join("seed0085.png"), &dir.join("xform_both_seed85_psi1.0_u8.npy"));
+}
