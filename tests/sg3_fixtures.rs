@@ -243,3 +243,28 @@ fn every_layer_output_matches_including_margins() {
         assert!(g.synthesis(&ws, &bad).is_err());
     }
 }
+
+#[test]
+fn mapping_layers_and_styles_match() {
+    use stylescope::nn::generator::Synthesis;
+    for net in NETS {
+        let dir = require_fixture!(net);
+        let g = load_generator(&dir);
+        let z = npy(&dir, "z_seed85_f64.npy");
+        let fc = g.mapping.layer_outputs(&z, None).unwrap();
+        assert_eq!(fc.len(), 2);
+        for (name, t) in &fc {
+            let want = npy(&dir, &format!("mapping_{name}.npy"));
+            let e = common::max_abs_diff(&v(t), &v(&want));
+            assert!(e <= 1e-5 * common::max_abs(&v(&want)).max(1.0), "{net} mapping.{name}: {e}");
+        }
+        let Synthesis::StyleGan3(s) = &g.synthesis else { panic!("{net}: not StyleGAN3") };
+        let styles = s.styles(&npy(&dir, "w_seed85_psi1.0.npy")).unwrap();
+        assert_eq!(styles.len(), s.layers.len() + 1);
+        for (name, t) in &styles {
+            let want = npy(&dir, &format!("style_{name}_affine.npy"));
+            let e = common::max_abs_diff(&v(t), &v(&want));
+            assert!(e <= 1e-5 * common::max_abs(&v(&want)).max(1.0), "{net} {name}.affine: {e}");
+        }
+    }
+}

@@ -101,6 +101,24 @@ impl Sg3Synthesis {
         names
     }
 
+    /// The affine outputs (styles) of every module for `ws [N, num_ws, w_dim]`, named by module:
+    /// `input` (`[N, 4]`: rotation and translation before normalisation), then each layer
+    /// (`[N, C_in]`, before ToRGB's weight gain), as NVIDIA's `affine` modules output them.
+    pub fn styles(&self, ws: &Tensor) -> Result<Vec<(String, Tensor)>> {
+        let c = &self.config;
+        let (n, rows, wd) = ws.dims3()?;
+        if rows != c.num_ws || wd != c.w_dim || n == 0 {
+            return Err(Error::Invalid(format!("ws must have shape [N, {}, {}], got {:?}", c.num_ws, c.w_dim, ws.dims())));
+        }
+        let ws = ws.to_dtype(DType::F32)?.to_device(&self.device)?;
+        let row = |i: usize| -> Result<Tensor> { Ok(ws.i((.., i))?.contiguous()?) };
+        let mut out = vec![("input".to_string(), self.input.affine.forward(&row(0)?)?)];
+        for (i, layer) in self.layers.iter().enumerate() {
+            out.push((layer.config.name.clone(), layer.affine.forward(&row(i + 1)?)?));
+        }
+        Ok(out)
+    }
+
     /// ws `[N, num_ws, w_dim]` → image `[N, img_channels, R, R]` (float32).
     pub fn forward(&self, ws: &Tensor, opts: &SynthesisOptions) -> Result<SynthesisOutput> {
         let c = &self.config;
