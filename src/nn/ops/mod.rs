@@ -6,6 +6,7 @@
 //! |---|---|
 //! | [`bias_act`] | bias + nonlinearity + gain + clamp (`torch_utils/ops/bias_act.py`); fast CPU path in [`bias_act_cpu`] |
 //! | [`upfirdn2d`] | upsample, FIR filter, downsample; `setup_filter`, `upsample2d`, `downsample2d`, `filter2d` |
+//! | [`filtered_lrelu`] | StyleGAN3's bias + up-sample + leaky ReLU + down-sample (`torch_utils/ops/filtered_lrelu.py`) |
 //! | [`normalize`] | `normalize_2nd_moment` |
 //! | [`fully_connected`] | the equalised-learning-rate `FullyConnectedLayer` |
 //! | [`transposed_conv`] | transposed convolution: reference and polyphase fast path |
@@ -19,6 +20,7 @@ pub mod bias_act;
 pub mod bias_act_cpu;
 pub mod conv2d_layer;
 pub mod conv2d_resample;
+pub mod filtered_lrelu;
 pub mod fully_connected;
 pub mod modulated_conv;
 pub mod normalize;
