@@ -9,12 +9,14 @@ use std::time::{Duration, Instant};
 
 use candle_core::{Device, Tensor};
 
+use crate::analysis::resample::untransform;
 use crate::checkpoint::Checkpoint;
 use crate::jobs::engine::{EngineLoader, RenderEngine};
 use crate::jobs::request::{ClassChoice, EngineOutput, NetworkInfo, RenderRequest};
 use crate::latent::{class_from_seed, class_label, z_tensor};
-use crate::latent::style_mix::{blend_ws, pseudo_align, seeds_needed};
+use crate::latent::style_mix::{blend_ws, seeds_needed};
 use crate::nn::image::to_raster;
+use crate::nn::stylegan3::pseudo_align;
 use crate::nn::{Capture, Generator, SynthesisOptions};
 use crate::{Error, Result};
 
@@ -90,11 +92,8 @@ impl GeneratorEngine {
             None => None,
         };
         let w_avg = self.generator.w_avg();
-        let mut w = blend_ws(&blend, w_avg, mix.as_ref().map(|(t, r)| (t, *r)))?;
-        if req.pseudo_align {
-            w = pseudo_align(&w, w_avg)?;
-        }
-        Ok(w.unsqueeze(0)?)
+        let w = blend_ws(&blend, w_avg, mix.as_ref().map(|(t, r)| (t, *r)))?.unsqueeze(0)?;
+        if req.pseudo_align { pseudo_align(&w, w_avg) } else { Ok(w) }
     }
 }
 
@@ -123,9 +122,9 @@ impl RenderEngine for GeneratorEngine {
         if req.untransform
             && let Some(m) = transform
         {
-            // TODO(sg3 merge): `analysis::resample::untransform` lands with the StyleGAN3 branch.
-            let _ = (&mut image, m);
-            return Err(Error::Unsupported("untransform needs the StyleGAN3 resampler, which this build does not have yet".into()));
+            let t = Instant::now();
+            image = untransform(&image, &m)?.0;
+            stages.push(("untransform", t.elapsed()));
         }
         let t = Instant::now();
         let raster = to_raster(&image, 0)?;

@@ -4,7 +4,8 @@
 //! For each seed the mapping network gives truncated `ws_seed` (`[num_ws, w_dim]`). The render
 //! uses `w = Σ weight_i · (ws_i − w_avg)`, replaces the style-mix rows by `ws_mix − w_avg`, and adds
 //! `w_avg` back: a bilinear blend of truncated W with selected rows taken from the mixing seed.
-//! The operations are done in that order (f32), as the visualizer does them.
+//! The operations are done in that order (f32), as the visualizer does them. Pseudo-alignment
+//! (W row 0 ← `w_avg`) is `crate::nn::stylegan3::pseudo_align`.
 
 use std::collections::BTreeSet;
 
@@ -99,15 +100,6 @@ pub fn replace_rows(w: &Tensor, from: &Tensor, rows: &[usize]) -> Result<Tensor>
     Ok(Tensor::cat(&parts, 0)?)
 }
 
-/// Pseudo-alignment for StyleGAN3: row 0 (which drives the learned rotation and translation of
-/// the input Fourier features) is replaced by `w_avg`, so that moving through latent space
-/// changes the content but not the pose.
-pub fn pseudo_align(ws: &Tensor, w_avg: &Tensor) -> Result<Tensor> {
-    let (_, w_dim) = check_ws(ws, w_avg, "pseudo-align")?;
-    let avg = w_avg.to_dtype(ws.dtype())?.reshape((1, w_dim))?;
-    replace_rows(ws, &avg.broadcast_as(ws.dims())?.contiguous()?, &[0])
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
@@ -147,13 +139,6 @@ mod tests {
         let m = t(&[[9.0, 9.0], [8.0, 8.0], [7.0, 7.0]]);
         let w = blend_ws(&[(a, 1.0)], &avg, Some((&m, &[2, 0, 17]))).unwrap();
         assert_eq!(v(&w), vec![vec![9.0, 9.0], vec![2.0, 2.0], vec![7.0, 7.0]]);
-    }
-
-    #[test]
-    fn pseudo_align_sets_row_zero_to_w_avg() {
-        let avg = Tensor::new(&[0.5f32, -0.5], &Device::Cpu).unwrap();
-        let a = t(&[[1.0, 1.0], [2.0, 2.0]]);
-        assert_eq!(v(&pseudo_align(&a, &avg).unwrap()), vec![vec![0.5, -0.5], vec![2.0, 2.0]]);
     }
 
     #[test]
