@@ -59,7 +59,7 @@ impl FaceGeometry {
             mouth: V2::new(0.0, 0.5 * b),
             mouth_half_width,
             mouth_lift: 0.012 + (-0.075 - 0.012) * f.smile,
-            mouth_open: ((f.smile - 0.5) / 0.5).clamp(0.0, 1.0) * 0.075,
+            mouth_open: ((f.smile - 0.5) / 0.5).clamp(0.0, 1.0) * 0.09,
             nose: V2::new(0.0, 0.11),
             lens_half: V2::new(0.12, 0.094),
             frame_width: 0.034,

@@ -186,7 +186,7 @@ pub fn render_toyface(f: &ToyFaceFactors, resolution: usize) -> Result<(Raster, 
     if g.mouth_open > 0.0 {
         let inside = move |q: V2| (top(q.x) - q.y).max(q.y - top(q.x) - depth(q.x));
         c.fill(&pose, Part::Mouth, (lo, hi), 0.0, 1.0, inside, |_| rgb8(120, 36, 44));
-        c.fill(&pose, Part::Mouth, (lo, hi), 0.0, 1.0, |q| inside(q).max(q.y - top(q.x) - 0.35 * depth(q.x)), |_| {
+        c.fill(&pose, Part::Mouth, (lo, hi), 0.0, 1.0, |q| inside(q).max(q.y - top(q.x) - 0.45 * depth(q.x)), |_| {
             rgb8(250, 248, 240)
         });
     }

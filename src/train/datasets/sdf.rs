@@ -18,8 +18,8 @@ pub fn circle(p: V2, c: V2, r: f32) -> f32 {
 /// Axis-aligned ellipse with radii `r` around `c` (first-order distance, exact on the boundary).
 pub fn ellipse(p: V2, c: V2, r: V2) -> f32 {
     let q = p - c;
-    let k0 = q.div(r).length();
-    let k1 = q.div(r.scale(r)).length();
+    let k0 = q.div_each(r).length();
+    let k1 = q.div_each(r.scale(r)).length();
     if k1 < 1e-12 { -r.x.min(r.y) } else { k0 * (k0 - 1.0) / k1 }
 }
 

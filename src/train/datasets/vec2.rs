@@ -27,7 +27,7 @@ impl V2 {
     }
 
     /// Component-wise quotient.
-    pub fn div(self, s: V2) -> V2 {
+    pub fn div_each(self, s: V2) -> V2 {
         V2::new(self.x / s.x, self.y / s.y)
     }
 
