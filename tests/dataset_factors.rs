@@ -108,7 +108,11 @@ fn closed_eyes_have_no_whites_and_a_lash_line() {
             // Eye white (or the highlight, brighter still): every channel ≥ EYE_WHITE − 8.
             let white = |c: [u8; 3]| c.iter().zip(to_u8(EYE_WHITE)).all(|(&v, w)| v as i32 >= w as i32 - 8);
             let lash = |c| near(c, LASH, 30);
-            assert!(count_in(&open, b, white) >= 10, "seed {seed}: open eye shows {} white pixels", count_in(&open, b, white));
+            assert!(
+                count_in(&open, b, white) >= 10,
+                "seed {seed}: open eye shows {} white pixels",
+                count_in(&open, b, white)
+            );
             assert_eq!(count_in(&closed, b, white), 0, "seed {seed}: a closed eye shows white");
             assert!(count_in(&closed, b, lash) >= 5, "seed {seed}: no lash line on the closed eye");
         }
@@ -150,8 +154,13 @@ fn a_smile_lifts_the_corners_and_opens_the_mouth() {
 #[test]
 fn hair_colour_is_the_mean_colour_of_the_hair() {
     let res = 128;
-    for i in 0..8 {
-        let f = ToyFaceFactors::sample(11, i, i % 2 == 1);
+    for i in 0..10 {
+        let mut f = ToyFaceFactors::sample(11, i, i % 2 == 1);
+        // The palette's ends (black and platinum) with the strongest curls: no clipping there either.
+        if i >= 8 {
+            f.hair_tone = (i - 8) as f32;
+            f.hair_curl = 1.0;
+        }
         let (img, parts) = render(&f, res);
         let hair = interior(&parts, res, Part::Hair);
         assert!(hair.len() > 300, "face {i}: only {} hair pixels", hair.len());
@@ -201,14 +210,18 @@ fn unaligned_translation_moves_the_face_by_the_recorded_offset() {
         let cols: Vec<&str> = row.split(',').collect();
         let header = ToyFaceFactors::csv_header();
         let col = |name: &str| header.split(',').position(|h| h == name).unwrap();
-        let (dx, dy): (f64, f64) = (cols[col("offset_x_px")].parse().unwrap(), cols[col("offset_y_px")].parse().unwrap());
+        let (dx, dy): (f64, f64) =
+            (cols[col("offset_x_px")].parse().unwrap(), cols[col("offset_y_px")].parse().unwrap());
         assert!(dx.abs() + dy.abs() > 1.0);
         let moved = skin_centroid(&render(&f, res).0, f.skin_rgb());
         f.offset_x = 0.0;
         f.offset_y = 0.0;
         let centred = skin_centroid(&render(&f, res).0, f.skin_rgb());
         let (mx, my) = (moved.0 - centred.0, moved.1 - centred.1);
-        assert!((mx - dx).abs() < 1.0 && (my - dy).abs() < 1.0, "face {i}: moved by ({mx:.2}, {my:.2}), recorded ({dx:.2}, {dy:.2})");
+        assert!(
+            (mx - dx).abs() < 1.0 && (my - dy).abs() < 1.0,
+            "face {i}: moved by ({mx:.2}, {my:.2}), recorded ({dx:.2}, {dy:.2})"
+        );
     }
 }
 

@@ -58,10 +58,20 @@ fn photos_are_cropped_resized_and_listed_in_path_order() {
 
     let entries = read_zip(&out);
     let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["00000/img00000000.png", "00000/img00000001.png", "00000/img00000002.png", "00000/img00000003.png", "dataset.json"]);
+    assert_eq!(
+        names,
+        [
+            "00000/img00000000.png",
+            "00000/img00000001.png",
+            "00000/img00000002.png",
+            "00000/img00000003.png",
+            "dataset.json"
+        ]
+    );
     let json: serde_json::Value = serde_json::from_slice(&entries[4].1).unwrap();
     assert!(json["labels"].is_null());
-    let imgs: Vec<image::DynamicImage> = entries[..4].iter().map(|(_, b)| image::load_from_memory(b).unwrap()).collect();
+    let imgs: Vec<image::DynamicImage> =
+        entries[..4].iter().map(|(_, b)| image::load_from_memory(b).unwrap()).collect();
     for img in &imgs {
         assert_eq!(img.color(), image::ColorType::Rgb8);
         assert_eq!((img.width(), img.height()), (32, 32));

@@ -54,7 +54,8 @@ fn archive_is_nvidia_format_with_aligned_labels_and_factors() {
     assert_eq!(rows[0], ToyFaceFactors::csv_header());
     assert_eq!(labels.len(), 1005);
     assert_eq!(rows.len(), 1 + 1005);
-    let names: Vec<&str> = json["stylescope"]["label_factors"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        json["stylescope"]["label_factors"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
     assert_eq!(names, FACTORS.iter().map(|f| f.0).collect::<Vec<_>>());
 
     for (i, (name, bytes)) in pngs.iter().enumerate() {
@@ -69,7 +70,11 @@ fn archive_is_nvidia_format_with_aligned_labels_and_factors() {
         for (k, (fname, lo, hi, _)) in FACTORS.iter().enumerate() {
             let raw: f64 = cols[1 + k].parse().unwrap();
             assert!((0.0..=1.0).contains(&label[k]));
-            assert!(((raw - lo) / (hi - lo) - label[k]).abs() < 1e-4, "image {i} factor {fname}: raw {raw}, label {}", label[k]);
+            assert!(
+                ((raw - lo) / (hi - lo) - label[k]).abs() < 1e-4,
+                "image {i} factor {fname}: raw {raw}, label {}",
+                label[k]
+            );
         }
         // The image: 16x16, 8-bit RGB, and exactly the in-memory render (round trip).
         let img = decode_png(bytes);
@@ -146,7 +151,11 @@ fn bad_settings_are_refused_before_anything_is_written() {
     let bad = [
         (ToyFaces { count: 4, resolution: 48, unaligned: false, seed: 0 }, dir.join("a.zip"), "power of two"),
         (ToyFaces { count: 0, resolution: 32, unaligned: false, seed: 0 }, dir.join("a.zip"), "count"),
-        (ToyFaces { count: 4, resolution: 32, unaligned: false, seed: 0 }, dir.join("a.tar"), "a.tar: the output must be a .zip"),
+        (
+            ToyFaces { count: 4, resolution: 32, unaligned: false, seed: 0 },
+            dir.join("a.tar"),
+            "a.tar: the output must be a .zip",
+        ),
     ];
     for (toy, out, message) in bad {
         let e = toy.write_zip(&out, &Silent).unwrap_err();
@@ -163,7 +172,21 @@ fn command_line_writes_the_archive_and_a_preview() {
     let preview = dir.join("sheet.png");
     let bin = env!("CARGO_BIN_EXE_stylescope");
     let run = |args: &[&str]| std::process::Command::new(bin).args(args).output().unwrap();
-    let o = run(&["dataset", "toyfaces", "--count", "10", "--resolution", "32", "--out", out.to_str().unwrap(), "--seed", "3", "--unaligned", "--preview", preview.to_str().unwrap()]);
+    let o = run(&[
+        "dataset",
+        "toyfaces",
+        "--count",
+        "10",
+        "--resolution",
+        "32",
+        "--out",
+        out.to_str().unwrap(),
+        "--seed",
+        "3",
+        "--unaligned",
+        "--preview",
+        preview.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let toy = ToyFaces { count: 10, resolution: 32, unaligned: true, seed: 3 };
     let api = dir.join("api.zip");

@@ -6,8 +6,8 @@ use super::part::Part;
 use super::pose::Pose;
 use super::sdf::{band_coverage, fill_coverage};
 use super::vec2::V2;
-use crate::raster::Raster;
 use crate::Result;
+use crate::raster::Raster;
 
 /// An image being painted, in floating-point sRGB.
 pub struct Canvas {
@@ -38,7 +38,7 @@ impl Canvas {
     }
 
     /// Paints a filled shape: `sdf` is its signed distance in local coordinates of `pose`
-    /// (negative inside), zero outside the local box `lo..hi`. The edge is anti-aliased over one
+    /// (negative inside); the shape lies within the local box `lo..hi`. The edge is anti-aliased over one
     /// pixel, or blurred over `soft` image units when that is wider. `paint` gives the colour
     /// at a local point; `alpha` its opacity.
     #[allow(clippy::too_many_arguments)]
@@ -73,7 +73,7 @@ impl Canvas {
     }
 
     /// Paints a stroke `width` image units wide along the centre line whose (unsigned, true)
-    /// distance is `dist`, zero outside the local box `lo..hi`.
+    /// distance is `dist`; the centre line lies within the local box `lo..hi`.
     #[allow(clippy::too_many_arguments)]
     pub fn stroke(
         &mut self,
@@ -152,7 +152,15 @@ mod tests {
         let mut c = Canvas::new(64, |_| [0.0; 3]);
         let pose = Pose::new(V2::new(0.013, -0.021), 0.0);
         let r = 0.5;
-        c.fill(&pose, Part::Skin, (V2::new(-r, -r), V2::new(r, r)), 0.0, 1.0, |q| circle(q, V2::default(), r), |_| [1.0; 3]);
+        c.fill(
+            &pose,
+            Part::Skin,
+            (V2::new(-r, -r), V2::new(r, r)),
+            0.0,
+            1.0,
+            |q| circle(q, V2::default(), r),
+            |_| [1.0; 3],
+        );
         let area_px: f32 = c.rgb.iter().map(|p| p[0]).sum();
         let true_px = std::f32::consts::PI * (r * 32.0) * (r * 32.0);
         assert!((area_px - true_px).abs() / true_px < 2e-3, "{area_px} vs {true_px}");

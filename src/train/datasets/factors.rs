@@ -65,7 +65,8 @@ const HAIR: [Rgb; 7] = [
     rgb8(214, 205, 176),
 ];
 
-const IRIS: [Rgb; 5] = [rgb8(92, 58, 32), rgb8(128, 100, 52), rgb8(72, 118, 72), rgb8(64, 112, 168), rgb8(110, 128, 142)];
+const IRIS: [Rgb; 5] =
+    [rgb8(92, 58, 32), rgb8(128, 100, 52), rgb8(72, 118, 72), rgb8(64, 112, 168), rgb8(110, 128, 142)];
 
 /// The factors of one toy face, as raw values (see [`FACTORS`] for units and ranges).
 #[derive(Clone, Debug, PartialEq)]

@@ -29,16 +29,17 @@ fn is_image_file(path: &Path) -> bool {
         .is_some_and(|e| ["png", "jpg", "jpeg"].iter().any(|x| e.eq_ignore_ascii_case(x)))
 }
 
-/// The image files under `dir` (recursively), sorted by path.
+/// The image files under `dir` (recursively, not following links to folders), sorted by path.
 pub fn list_images(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         for entry in std::fs::read_dir(&d).in_file(&d)? {
-            let path = entry.in_file(&d)?.path();
-            if path.is_dir() {
+            let entry = entry.in_file(&d)?;
+            let path = entry.path();
+            if entry.file_type().in_file(&path)?.is_dir() {
                 stack.push(path);
-            } else if is_image_file(&path) {
+            } else if is_image_file(&path) && path.is_file() {
                 out.push(path);
             }
         }

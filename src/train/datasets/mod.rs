@@ -19,8 +19,8 @@ pub mod vec2;
 pub mod writer;
 
 pub use factors::{FACTORS, ToyFaceFactors};
-pub use part::Part;
-pub use render::render_toyface;
 pub use folder::convert_folder;
 pub use folder_report::FolderReport;
+pub use part::Part;
+pub use render::render_toyface;
 pub use toyfaces::ToyFaces;

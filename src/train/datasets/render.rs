@@ -51,7 +51,9 @@ pub fn strands(q: V2, parting: V2, curl: f32, pix: f32) -> f32 {
     let grad = (STRANDS / r).hypot(c * CURL_WAVENUMBER * c_kr);
     let f = grad / TAU * pix;
     let fade = |f: f32| 1.0 - smoothstep(0.2, 0.38, f);
-    phase.sin() * fade(f) + 0.45 * (2.0 * phase + 1.3).sin() * fade(2.0 * f) + 0.25 * (4.0 * phase + 0.4).sin() * fade(4.0 * f)
+    phase.sin() * fade(f)
+        + 0.45 * (2.0 * phase + 1.3).sin() * fade(2.0 * f)
+        + 0.25 * (4.0 * phase + 0.4).sin() * fade(4.0 * f)
 }
 
 /// The image (RGB, `resolution`²) and its part map.
@@ -92,9 +94,15 @@ pub fn render_toyface(f: &ToyFaceFactors, resolution: usize) -> Result<(Raster, 
     let neck_bottom = b + 0.3;
     let neck_centre = v(0.0, 0.5 * (neck_top + neck_bottom));
     let neck_half = v(0.34 * a, 0.5 * (neck_bottom - neck_top));
-    c.fill(&pose, Part::Skin, (neck_centre - neck_half, neck_centre + neck_half), 0.0, 1.0, |q| {
-        rounded_box(q, neck_centre, neck_half, 0.04)
-    }, |_| shadow_skin);
+    c.fill(
+        &pose,
+        Part::Skin,
+        (neck_centre - neck_half, neck_centre + neck_half),
+        0.0,
+        1.0,
+        |q| rounded_box(q, neck_centre, neck_half, 0.04),
+        |_| shadow_skin,
+    );
     let shirt_centre = v(0.0, b + 0.6);
     let shirt_radii = v(0.9, 0.45);
     let shirt = move |q: V2| ellipse(q, shirt_centre, shirt_radii);
@@ -103,9 +111,15 @@ pub fn render_toyface(f: &ToyFaceFactors, resolution: usize) -> Result<(Raster, 
     });
     let collar_centre = v(0.0, b + 0.15);
     let collar_radii = v(neck_half.x + 0.01, 0.08);
-    c.fill(&pose, Part::Skin, (collar_centre - collar_radii, collar_centre + collar_radii), 0.0, 1.0, |q| {
-        ellipse(q, collar_centre, collar_radii).max(shirt(q))
-    }, |_| shadow_skin);
+    c.fill(
+        &pose,
+        Part::Skin,
+        (collar_centre - collar_radii, collar_centre + collar_radii),
+        0.0,
+        1.0,
+        |q| ellipse(q, collar_centre, collar_radii).max(shirt(q)),
+        |_| shadow_skin,
+    );
 
     // Ears, then the face.
     for side in [1.0f32, -1.0] {
@@ -124,15 +138,27 @@ pub fn render_toyface(f: &ToyFaceFactors, resolution: usize) -> Result<(Raster, 
         let cheek = v(side * 0.6 * a, 0.13);
         let r = v(0.065, 0.04);
         let soft = v(0.05, 0.05);
-        c.fill(&pose, Part::Skin, (cheek - r - soft, cheek + r + soft), 0.05, 0.22, |q| ellipse(q, cheek, r), |_| {
-            rgb8(240, 110, 110)
-        });
+        c.fill(
+            &pose,
+            Part::Skin,
+            (cheek - r - soft, cheek + r + soft),
+            0.05,
+            0.22,
+            |q| ellipse(q, cheek, r),
+            |_| rgb8(240, 110, 110),
+        );
     }
     let nose_half = 0.03;
     let nose_k = -25.0;
-    c.stroke(&pose, Part::Skin, (g.nose - v(nose_half, 0.03), g.nose + v(nose_half, 0.01)), 0.02, 1.0, |q| {
-        parabola_arc(q, g.nose, nose_half, nose_k)
-    }, |_| shade(skin, 0.72));
+    c.stroke(
+        &pose,
+        Part::Skin,
+        (g.nose - v(nose_half, 0.03), g.nose + v(nose_half, 0.01)),
+        0.02,
+        1.0,
+        |q| parabola_arc(q, g.nose, nose_half, nose_k),
+        |_| shade(skin, 0.72),
+    );
 
     // Eyes and brows.
     let r = g.eye_radii;
@@ -142,37 +168,73 @@ pub fn render_toyface(f: &ToyFaceFactors, resolution: usize) -> Result<(Raster, 
             let white = move |q: V2| ellipse(q, e, r);
             c.fill(&pose, Part::Eye, (e - r, e + r), 0.0, 1.0, white, |_| EYE_WHITE);
             let ri = v(g.iris_radius, g.iris_radius);
-            c.fill(&pose, Part::Eye, (e - ri, e + ri), 0.0, 1.0, |q| circle(q, e, g.iris_radius).max(white(q)), |_| {
-                f.iris_rgb()
-            });
+            c.fill(
+                &pose,
+                Part::Eye,
+                (e - ri, e + ri),
+                0.0,
+                1.0,
+                |q| circle(q, e, g.iris_radius).max(white(q)),
+                |_| f.iris_rgb(),
+            );
             let rp = 0.021;
-            c.fill(&pose, Part::Eye, (e - v(rp, rp), e + v(rp, rp)), 0.0, 1.0, |q| circle(q, e, rp).max(white(q)), |_| {
-                rgb8(20, 16, 16)
-            });
+            c.fill(
+                &pose,
+                Part::Eye,
+                (e - v(rp, rp), e + v(rp, rp)),
+                0.0,
+                1.0,
+                |q| circle(q, e, rp).max(white(q)),
+                |_| rgb8(20, 16, 16),
+            );
             let hl = e + v(-0.014, -0.016);
             let rh = 0.011;
-            c.fill(&pose, Part::Eye, (hl - v(rh, rh), hl + v(rh, rh)), 0.0, 1.0, |q| circle(q, hl, rh), |_| {
-                rgb8(255, 255, 255)
-            });
+            c.fill(
+                &pose,
+                Part::Eye,
+                (hl - v(rh, rh), hl + v(rh, rh)),
+                0.0,
+                1.0,
+                |q| circle(q, hl, rh),
+                |_| rgb8(255, 255, 255),
+            );
             let lid = v(e.x, e.y - r.y);
             let k = r.y / (2.0 * r.x * r.x);
             let hw = 1.05 * r.x;
-            c.stroke(&pose, Part::Eye, (lid - v(hw, 0.0), lid + v(hw, k * hw * hw)), 0.018, 1.0, |q| {
-                parabola_arc(q, lid, hw, k)
-            }, |_| LASH);
+            c.stroke(
+                &pose,
+                Part::Eye,
+                (lid - v(hw, 0.0), lid + v(hw, k * hw * hw)),
+                0.018,
+                1.0,
+                |q| parabola_arc(q, lid, hw, k),
+                |_| LASH,
+            );
         } else {
             let lid = v(e.x, e.y + 0.01);
             let k = -3.5;
             let hw = r.x;
-            c.stroke(&pose, Part::Eye, (lid + v(-hw, k * hw * hw), lid + v(hw, 0.0)), 0.02, 1.0, |q| {
-                parabola_arc(q, lid, hw, k)
-            }, |_| LASH);
+            c.stroke(
+                &pose,
+                Part::Eye,
+                (lid + v(-hw, k * hw * hw), lid + v(hw, 0.0)),
+                0.02,
+                1.0,
+                |q| parabola_arc(q, lid, hw, k),
+                |_| LASH,
+            );
         }
         let brow = v(side * g.brow.x, g.brow.y);
         let (bh, bk) = (0.075, 3.2);
-        c.stroke(&pose, Part::Brow, (brow - v(bh, 0.0), brow + v(bh, bk * bh * bh)), 0.026, 1.0, |q| {
-            parabola_arc(q, brow, bh, bk)
-        }, |_| shade(hair, 0.62));
+        c.stroke(
+            &pose,
+            Part::Brow,
+            (brow - v(bh, 0.0), brow + v(bh, bk * bh * bh)),
+            0.026,
+            1.0,
+            |q| parabola_arc(q, brow, bh, bk),
+            |_| shade(hair, 0.62),
+        );
     }
 
     // Mouth: the open part of a smile (with teeth), then the lip line.
@@ -186,9 +248,15 @@ pub fn render_toyface(f: &ToyFaceFactors, resolution: usize) -> Result<(Raster, 
     if g.mouth_open > 0.0 {
         let inside = move |q: V2| (top(q.x) - q.y).max(q.y - top(q.x) - depth(q.x));
         c.fill(&pose, Part::Mouth, (lo, hi), 0.0, 1.0, inside, |_| rgb8(120, 36, 44));
-        c.fill(&pose, Part::Mouth, (lo, hi), 0.0, 1.0, |q| inside(q).max(q.y - top(q.x) - 0.45 * depth(q.x)), |_| {
-            rgb8(250, 248, 240)
-        });
+        c.fill(
+            &pose,
+            Part::Mouth,
+            (lo, hi),
+            0.0,
+            1.0,
+            |q| inside(q).max(q.y - top(q.x) - 0.45 * depth(q.x)),
+            |_| rgb8(250, 248, 240),
+        );
     }
     c.stroke(&pose, Part::Mouth, (lo, hi), 0.022, 1.0, |q| parabola_arc(q, m, hw, k), |_| LIP_LINE);
 
@@ -208,9 +276,15 @@ pub fn render_toyface(f: &ToyFaceFactors, resolution: usize) -> Result<(Raster, 
         let bridge = v(0.0, g.eye.y - 0.025);
         let bw = g.eye.x - lh.x + 0.01;
         let bk = 4.0;
-        c.stroke(&pose, Part::Glasses, (bridge - v(bw, 0.0), bridge + v(bw, bk * bw * bw)), 0.026, 1.0, |q| {
-            parabola_arc(q, bridge, bw, bk)
-        }, |_| GLASSES_FRAME);
+        c.stroke(
+            &pose,
+            Part::Glasses,
+            (bridge - v(bw, 0.0), bridge + v(bw, bk * bw * bw)),
+            0.026,
+            1.0,
+            |q| parabola_arc(q, bridge, bw, bk),
+            |_| GLASSES_FRAME,
+        );
     }
 
     // The hair on top of the head: a cap above the hairline, down to the top of the ears.

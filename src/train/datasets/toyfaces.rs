@@ -83,9 +83,10 @@ impl ToyFaces {
             }
             Ok(())
         })?;
+        // f32 Display is the shortest text that reads back to the same f32, as JSON wants.
         let label = |i: usize| {
-            let l = self.factors(i).label();
-            serde_json::to_string(&l).unwrap_or_default()
+            let values: Vec<String> = self.factors(i).label().iter().map(|v| v.to_string()).collect();
+            format!("[{}]", values.join(","))
         };
         let meta = serde_json::json!({
             "generator": "toyfaces",
@@ -95,7 +96,8 @@ impl ToyFaces {
             "label_factors": FACTORS.iter().map(|f| f.0).collect::<Vec<_>>(),
             "label_ranges": FACTORS.iter().map(|f| [f.1, f.2]).collect::<Vec<_>>(),
         });
-        writer.add_file("dataset.json", |w| write_dataset_json(w, self.count, Some(&label), &[("stylescope", meta)]))?;
+        writer
+            .add_file("dataset.json", |w| write_dataset_json(w, self.count, Some(&label), &[("stylescope", meta)]))?;
         monitor.check()?;
         writer.finish()
     }
