@@ -259,3 +259,41 @@ fn hair_texture_moves_rigidly_with_the_head() {
         assert!(dist(px(&base, x, y), px(&turned, xr as usize, yr as usize)) <= 1, "turned hair differs at ({x}, {y})");
     }
 }
+
+/// Anti-aliasing: along every edge (blocks where the parts change), a 64² image matches the 4×4
+/// box filter of the 256² drawing of the same face, far better than point sampling would.
+#[test]
+fn edges_are_box_filtered_not_jagged() {
+    for i in 0..12 {
+        let f = ToyFaceFactors::sample(0, i, true);
+        let (small, _) = render(&f, 64);
+        let (big, parts) = render(&f, 256);
+        let (mut err, mut point_err, mut n) = (0.0f64, 0.0f64, 0usize);
+        for y in 0..64 {
+            for x in 0..64 {
+                let block = |k: usize| (4 * y + k / 4, 4 * x + k % 4);
+                let first = parts[block(0).0 * 256 + block(0).1];
+                if (1..16).all(|k| parts[block(k).0 * 256 + block(k).1] == first) {
+                    continue;
+                }
+                let mut mean = [0.0f64; 3];
+                for k in 0..16 {
+                    let (by, bx) = block(k);
+                    let p = px(&big, bx, by);
+                    for c in 0..3 {
+                        mean[c] += p[c] as f64 / 16.0;
+                    }
+                }
+                let s = px(&small, x, y);
+                let point = px(&big, 4 * x + 2, 4 * y + 2);
+                err += (0..3).map(|c| (s[c] as f64 - mean[c]).abs()).sum::<f64>() / 3.0;
+                point_err += (0..3).map(|c| (point[c] as f64 - mean[c]).abs()).sum::<f64>() / 3.0;
+                n += 1;
+            }
+        }
+        let (err, point_err) = (err / n as f64, point_err / n as f64);
+        eprintln!("face {i}: {n} edge pixels, error {err:.2}, point sampling {point_err:.2}");
+        assert!(n > 150, "face {i}: only {n} edge pixels");
+        assert!(err < 6.0 && err * 3.0 < point_err, "face {i}: edge error {err:.2} (point sampling: {point_err:.2})");
+    }
+}
