@@ -4,6 +4,7 @@
 pub mod convert;
 pub mod generate;
 pub mod inspect;
+pub mod metrics;
 pub mod terminal_monitor;
 
 use std::path::PathBuf;
@@ -31,6 +32,8 @@ pub enum Command {
     Convert(convert::ConvertArgs),
     /// Generate images from seeds (as NVIDIA's gen_images.py).
     Generate(generate::GenerateArgs),
+    /// Compute metrics of a network: EQ-T, EQ-T_frac, EQ-R (as NVIDIA's calc_metrics.py).
+    Metrics(metrics::MetricsArgs),
 }
 
 /// Entry point used by `main`.
@@ -41,6 +44,7 @@ pub fn main() -> anyhow::Result<()> {
             Command::Inspect(args) => inspect::run(args),
             Command::Convert(args) => convert::run(args),
             Command::Generate(args) => generate::run(args),
+            Command::Metrics(args) => metrics::run(args),
         },
         None => open_window(cli.files),
     }
