@@ -2,6 +2,7 @@
 //! Flags mirror NVIDIA's `gen_images.py` and `calc_metrics.py` where those exist.
 
 pub mod convert;
+pub mod dataset;
 pub mod generate;
 pub mod inspect;
 pub mod metrics;
@@ -34,6 +35,9 @@ pub enum Command {
     Generate(generate::GenerateArgs),
     /// Compute metrics of a network: EQ-T, EQ-T_frac, EQ-R (as NVIDIA's calc_metrics.py).
     Metrics(metrics::MetricsArgs),
+    /// Write a training data set (procedural toy faces, or a folder of photos).
+    #[command(subcommand)]
+    Dataset(dataset::DatasetCommand),
 }
 
 /// Entry point used by `main`.
@@ -45,6 +49,7 @@ pub fn main() -> anyhow::Result<()> {
             Command::Convert(args) => convert::run(args),
             Command::Generate(args) => generate::run(args),
             Command::Metrics(args) => metrics::run(args),
+            Command::Dataset(command) => dataset::run(command),
         },
         None => open_window(cli.files),
     }
