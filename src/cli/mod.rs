@@ -5,6 +5,7 @@ pub mod convert;
 pub mod dataset;
 pub mod generate;
 pub mod inspect;
+pub mod metrics;
 pub mod terminal_monitor;
 
 use std::path::PathBuf;
@@ -32,6 +33,8 @@ pub enum Command {
     Convert(convert::ConvertArgs),
     /// Generate images from seeds (as NVIDIA's gen_images.py).
     Generate(generate::GenerateArgs),
+    /// Compute metrics of a network: EQ-T, EQ-T_frac, EQ-R (as NVIDIA's calc_metrics.py).
+    Metrics(metrics::MetricsArgs),
     /// Write a training data set (procedural toy faces, or a folder of photos).
     #[command(subcommand)]
     Dataset(dataset::DatasetCommand),
@@ -45,6 +48,7 @@ pub fn main() -> anyhow::Result<()> {
             Command::Inspect(args) => inspect::run(args),
             Command::Convert(args) => convert::run(args),
             Command::Generate(args) => generate::run(args),
+            Command::Metrics(args) => metrics::run(args),
             Command::Dataset(command) => dataset::run(command),
         },
         None => open_window(cli.files),
