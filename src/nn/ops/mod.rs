@@ -4,6 +4,7 @@
 //!
 //! | file | op |
 //! |---|---|
+//! | [`activation_tape`] | frozen leaky-ReLU/clamp patterns for training's finite-difference regularisers |
 //! | [`bias_act`] | bias + nonlinearity + gain + clamp (`torch_utils/ops/bias_act.py`); fast CPU path in [`bias_act_cpu`] |
 //! | [`upfirdn2d`] | upsample, FIR filter, downsample; `setup_filter`, `upsample2d`, `downsample2d`, `filter2d` |
 //! | [`normalize`] | `normalize_2nd_moment` |
@@ -15,6 +16,7 @@
 //!
 //! Everything computes in the dtype of its input (float32 for bit-faithful inference).
 
+pub mod activation_tape;
 pub mod bias_act;
 pub mod bias_act_cpu;
 pub mod conv2d_layer;
