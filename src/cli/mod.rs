@@ -5,6 +5,7 @@ pub mod convert;
 pub mod generate;
 pub mod inspect;
 pub mod terminal_monitor;
+pub mod train;
 
 use std::path::PathBuf;
 
@@ -31,6 +32,8 @@ pub enum Command {
     Convert(convert::ConvertArgs),
     /// Generate images from seeds (as NVIDIA's gen_images.py).
     Generate(generate::GenerateArgs),
+    /// Train a StyleGAN2 or StyleGAN3 network (as NVIDIA's train.py).
+    Train(train::TrainArgs),
 }
 
 /// Entry point used by `main`.
@@ -41,6 +44,7 @@ pub fn main() -> anyhow::Result<()> {
             Command::Inspect(args) => inspect::run(args),
             Command::Convert(args) => convert::run(args),
             Command::Generate(args) => generate::run(args),
+            Command::Train(args) => train::run(args),
         },
         None => open_window(cli.files),
     }

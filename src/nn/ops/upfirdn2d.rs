@@ -119,12 +119,12 @@ pub fn upfirdn2d(x: &Tensor, f: Option<&Tensor>, p: &UpFirDn) -> Result<Tensor> 
     y = match filter.dims() {
         [fh, fw] => {
             let k = prepare(&filter, p.gain, p.flip_filter)?.reshape((1, 1, *fh, *fw))?;
-            y.conv2d(&k, 0, 1, 1, 1)?
+            super::conv2d(&y, &k, [0, 0], 1, 1)?
         }
         [ft] => {
             let k = prepare(&filter, p.gain.sqrt(), p.flip_filter)?;
-            let y = y.conv2d(&k.reshape((1, 1, 1, *ft))?, 0, 1, 1, 1)?;
-            y.conv2d(&k.reshape((1, 1, *ft, 1))?, 0, 1, 1, 1)?
+            let y = super::conv2d(&y, &k.reshape((1, 1, 1, *ft))?, [0, 0], 1, 1)?;
+            super::conv2d(&y, &k.reshape((1, 1, *ft, 1))?, [0, 0], 1, 1)?
         }
         other => return Err(Error::Invalid(format!("FIR filter must be 1-D or 2-D, got shape {other:?}"))),
     };
