@@ -6,17 +6,26 @@
 //! (`seed%04d_w.npy`) and every intermediate output (`seed%04d_<layer>.npy`, `:` → `.out`).
 //! With `--noise-mode random` every seed's image uses noise from `--noise-seed`, so an image
 //! does not depend on which other seeds are in the list.
+//!
+//! StyleGAN3 only: `--translate X,Y` (image units) and `--rotate DEG` set the input transform
+//! (`make_transform`, as gen_images.py); `--untransform` resamples the output back into the
+//! untransformed frame as the visualizer does (the PNG and `--save-raw` array are then the
+//! untransformed image, and `--save-raw` adds its validity mask `seed%04d_mask.npy`);
+//! `--pseudo-align` replaces `ws[0]` (which drives the input's learned transform) by `w_avg`.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use candle_core::{Device, Tensor};
 
+use crate::analysis::resample::untransform;
 use crate::checkpoint::Checkpoint;
 use crate::cli::terminal_monitor::TerminalMonitor;
 use crate::error::ResultExt;
 use crate::latent::{class_label, parse_seed_list, z_tensor};
 use crate::nn::image::to_raster;
+use crate::nn::stylegan3::pseudo_align;
+use crate::nn::stylegan3::transform::make_transform;
 use crate::nn::{Capture, Generator, NoiseMode, SynthesisOptions};
 use crate::progress::Monitor;
 
@@ -56,6 +65,28 @@ pub struct GenerateArgs {
     /// Also write every intermediate output as `seedNNNN_<layer>.npy`.
     #[arg(long)]
     pub save_layers: bool,
+    /// StyleGAN3: translate the content by `X,Y` (image units, e.g. `0.1,-0.2`).
+    #[arg(long, value_parser = parse_translate, allow_hyphen_values = true)]
+    pub translate: Option<[f64; 2]>,
+    /// StyleGAN3: rotate the content by DEG degrees.
+    #[arg(long, allow_negative_numbers = true)]
+    pub rotate: Option<f64>,
+    /// StyleGAN3: resample the output back into the untransformed frame (as the visualizer).
+    #[arg(long)]
+    pub untransform: bool,
+    /// StyleGAN3: replace ws[0] by w_avg (the input's average learned transform).
+    #[arg(long)]
+    pub pseudo_align: bool,
+}
+
+/// `X,Y` → `[X, Y]`.
+fn parse_translate(s: &str) -> Result<[f64; 2], String> {
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    let [x, y] = parts.as_slice() else {
+        return Err(format!("expected X,Y (image units), got `{s}`"));
+    };
+    let num = |v: &str| v.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| format!("`{v}` is not a number"));
+    Ok([num(x)?, num(y)?])
 }
 
 /// The file name of a captured layer: `:` becomes `.out` (`b8:0` → `b8.out0`).
@@ -84,9 +115,27 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
         (c_dim, Some(c)) => Some(class_label(c_dim, c, 1, &device)?),
     };
 
+    let sg3_flags = [
+        (args.translate.is_some(), "--translate"),
+        (args.rotate.is_some(), "--rotate"),
+        (args.untransform, "--untransform"),
+        (args.pseudo_align, "--pseudo-align"),
+    ];
+    if !config.has_input_transform()
+        && let Some((_, flag)) = sg3_flags.iter().find(|(on, _)| *on)
+    {
+        bail!(
+            "{}: {flag} needs a StyleGAN3 network; this is a {} network, which has no input transform",
+            args.network.display(),
+            config.family_name()
+        );
+    }
+    let input_transform = (args.translate.is_some() || args.rotate.is_some() || args.untransform)
+        .then(|| make_transform(args.translate.unwrap_or([0.0, 0.0]), args.rotate.unwrap_or(0.0)));
+
     std::fs::create_dir_all(&args.outdir).with_context(|| format!("cannot create {}", args.outdir.display()))?;
     let capture = if args.save_layers { Capture::All } else { Capture::Nothing };
-    let opts = SynthesisOptions { noise_mode: args.noise_mode, noise_seed: args.noise_seed, capture, ..Default::default() };
+    let opts = SynthesisOptions { noise_mode: args.noise_mode, noise_seed: args.noise_seed, capture, input_transform };
 
     let monitor = TerminalMonitor::new("generating");
     let result = (|| -> anyhow::Result<()> {
@@ -95,12 +144,25 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
                 monitor.set_count(i as u64, seeds.len() as u64)?;
             }
             let z = z_tensor(&[seed], config.z_dim(), &device)?;
-            let ws = generator.mapping(&z, label.as_ref(), args.trunc, args.trunc_cutoff)?;
+            let mut ws = generator.mapping(&z, label.as_ref(), args.trunc, args.trunc_cutoff)?;
+            if args.pseudo_align {
+                ws = pseudo_align(&ws, generator.w_avg())?;
+            }
             let out = generator.synthesis(&ws, &opts)?;
+            let (image, mask) = match (&input_transform, args.untransform) {
+                (Some(m), true) => {
+                    let (image, mask) = untransform(&out.image, m)?;
+                    (image, Some(mask))
+                }
+                _ => (out.image.clone(), None),
+            };
             let png = args.outdir.join(format!("seed{seed:04}.png"));
-            to_raster(&out.image, 0).and_then(|r| r.save_png(&png))?;
+            to_raster(&image, 0).and_then(|r| r.save_png(&png))?;
             if args.save_raw {
-                write_npy(&out.image, &args.outdir.join(format!("seed{seed:04}.npy")))?;
+                write_npy(&image, &args.outdir.join(format!("seed{seed:04}.npy")))?;
+                if let Some(mask) = &mask {
+                    write_npy(mask, &args.outdir.join(format!("seed{seed:04}_mask.npy")))?;
+                }
             }
             if args.save_w {
                 write_npy(&ws, &args.outdir.join(format!("seed{seed:04}_w.npy")))?;

@@ -2,6 +2,7 @@
 //! Flags mirror NVIDIA's `gen_images.py` and `calc_metrics.py` where those exist.
 
 pub mod convert;
+pub mod dataset;
 pub mod generate;
 pub mod inspect;
 pub mod terminal_monitor;
@@ -32,6 +33,9 @@ pub enum Command {
     Convert(convert::ConvertArgs),
     /// Generate images from seeds (as NVIDIA's gen_images.py).
     Generate(generate::GenerateArgs),
+    /// Write a training data set (procedural toy faces, or a folder of photos).
+    #[command(subcommand)]
+    Dataset(dataset::DatasetCommand),
     /// Train a StyleGAN2 or StyleGAN3 network (as NVIDIA's train.py).
     Train(train::TrainArgs),
 }
@@ -44,6 +48,7 @@ pub fn main() -> anyhow::Result<()> {
             Command::Inspect(args) => inspect::run(args),
             Command::Convert(args) => convert::run(args),
             Command::Generate(args) => generate::run(args),
+            Command::Dataset(command) => dataset::run(command),
             Command::Train(args) => train::run(args),
         },
         None => open_window(cli.files),

@@ -59,8 +59,21 @@ impl GenInputs {
 /// Moving averages updated by a forward with `update_emas` (written back by the caller).
 #[derive(Debug, Default)]
 pub struct EmaUpdates {
+    /// The generator's buffers before the forward.
+    pub before: std::collections::BTreeMap<String, Tensor>,
     /// `(name, new value)`.
     pub buffers: Vec<(String, Tensor)>,
+}
+
+impl EmaUpdates {
+    pub fn new(before: std::collections::BTreeMap<String, Tensor>) -> Self {
+        Self { before, buffers: Vec::new() }
+    }
+
+    /// The value of buffer `name` before the forward.
+    pub fn current(&self, name: &str) -> Result<Tensor> {
+        self.before.get(name).cloned().ok_or_else(|| crate::Error::MissingTensor(name.to_string()))
+    }
 }
 
 /// `G.mapping` with style mixing: ws `[N, num_ws, w_dim]`. With `ema`, records the new
@@ -83,12 +96,13 @@ pub fn run_mapping(g: &Generator, x: &GenInputs, ema: Option<&mut EmaUpdates>) -
     Ok(ws)
 }
 
-/// `G.synthesis` as in training: random noise from `noise_seed` (StyleGAN2). With `ema`, the
-/// StyleGAN3 layers update `magnitude_ema` from their inputs and use the updated gains.
+/// `G.synthesis` as in training: random noise from `noise_seed` (StyleGAN2); StyleGAN3 through
+/// [`crate::train::sg3_forward`], whose layers, with `ema`, update `magnitude_ema` from their
+/// inputs and use the updated gains.
 pub fn run_synthesis(g: &Generator, ws: &Tensor, noise_seed: u64, ema: Option<&mut EmaUpdates>) -> Result<Tensor> {
-    match (&g.synthesis, ema) {
-        (Synthesis::StyleGan3(s), Some(ema)) => crate::train::sg3_forward::synthesis_updating_emas(s, ws, ema),
-        _ => {
+    match &g.synthesis {
+        Synthesis::StyleGan3(s) => crate::train::sg3_forward::synthesis(s, ws, ema),
+        Synthesis::StyleGan2(_) => {
             let opts = SynthesisOptions { noise_mode: NoiseMode::Random, noise_seed, ..Default::default() };
             Ok(g.synthesis(ws, &opts)?.image)
         }

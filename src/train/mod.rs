@@ -6,7 +6,8 @@
 //! | file | content |
 //! |---|---|
 //! | [`options`] | `train.py`'s options and the per-configuration hyper-parameters |
-//! | [`dataset`], [`loader`] | NVIDIA's dataset format; the deterministic sample order and the loader thread |
+//! | [`dataset`], [`loader`] | reading NVIDIA's dataset format; the deterministic sample order and the loader thread |
+//! | [`datasets`] | writing datasets: procedural toy faces, folders of photos |
 //! | [`params`], [`adam`] | trainable parameters as candle `Var`s; Adam |
 //! | [`forward`], [`sg3_forward`] | `run_G`/`run_D`: style mixing, noise, EMAs of buffers, blur |
 //! | [`r1`], [`path_length`] | the regularisers, with first-order finite-difference gradients |
@@ -17,6 +18,7 @@
 
 pub mod adam;
 pub mod dataset;
+pub mod datasets;
 pub mod events;
 pub mod forward;
 pub mod grid;

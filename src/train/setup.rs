@@ -12,6 +12,7 @@ use crate::checkpoint::{Checkpoint, NetworkKind};
 use crate::nn::config::{DiscriminatorConfig, GeneratorConfig};
 use crate::nn::discriminator::DiscriminatorHyper;
 use crate::nn::stylegan2::Sg2Hyper;
+use crate::nn::stylegan3::builder::{Sg3Hyper, init_weights};
 use crate::train::adam::Adam;
 use crate::train::dataset::ImageDataset;
 use crate::train::options::{Hyper, TrainCfg, TrainOptions};
@@ -63,7 +64,32 @@ pub fn new_generator(options: &TrainOptions, hyper: &Hyper, ds: &ImageDataset, c
             Ok((GeneratorConfig::StyleGan2(h.config()?), kwargs))
         }
         TrainCfg::StyleGan3T | TrainCfg::StyleGan3R => {
-            Err(Error::Unsupported("StyleGAN3 training needs the StyleGAN3 synthesis network, which is not built yet".into()))
+            let r = options.cfg == TrainCfg::StyleGan3R;
+            // train.py: `magnitude_ema_beta = 0.5 ** (batch / 20000)`; stylegan3-r doubles the
+            // channel base and maximum and uses 1×1 convolutions with radial filters.
+            kwargs["magnitude_ema_beta"] = json!(hyper.magnitude_ema_beta);
+            let base = if r { Sg3Hyper::r(ds.resolution) } else { Sg3Hyper::t(ds.resolution) };
+            let mult = if r { 2.0 } else { 1.0 };
+            if r {
+                kwargs["conv_kernel"] = json!(1);
+                kwargs["use_radial_filters"] = json!(true);
+                kwargs["channel_base"] = json!(options.cbase * 2);
+                kwargs["channel_max"] = json!(options.cmax * 2);
+            }
+            let h = Sg3Hyper {
+                z_dim: options.z_dim,
+                c_dim,
+                w_dim: options.w_dim,
+                img_channels: ds.channels,
+                mapping_layers: hyper.map_depth,
+                channel_base: options.cbase as f64 * mult,
+                channel_max: options.cmax as f64 * mult,
+                num_fp16_res,
+                conv_clamp,
+                magnitude_ema_beta: hyper.magnitude_ema_beta,
+                ..base
+            };
+            Ok((GeneratorConfig::StyleGan3(h.config()?), kwargs))
         }
     }
 }
@@ -72,7 +98,7 @@ pub fn new_generator(options: &TrainOptions, hyper: &Hyper, ds: &ImageDataset, c
 fn generator_weights(config: &GeneratorConfig, seed: u64, device: &Device) -> Result<BTreeMap<String, Tensor>> {
     match config {
         GeneratorConfig::StyleGan2(c) => Ok(crate::nn::stylegan2::init::random_weights(c, stream_seed(seed, 0, 101), device)?.into_map()),
-        GeneratorConfig::StyleGan3(_) => Err(Error::Unsupported("StyleGAN3 initialisation is not built yet".into())),
+        GeneratorConfig::StyleGan3(c) => Ok(init_weights(c, u64::from(stream_seed(seed, 0, 101)), device)?.into_map()),
     }
 }
 
