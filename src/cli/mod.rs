@@ -7,6 +7,7 @@ pub mod generate;
 pub mod inspect;
 pub mod metrics;
 pub mod terminal_monitor;
+pub mod train;
 
 use std::path::PathBuf;
 
@@ -38,6 +39,8 @@ pub enum Command {
     /// Write a training data set (procedural toy faces, or a folder of photos).
     #[command(subcommand)]
     Dataset(dataset::DatasetCommand),
+    /// Train a StyleGAN2 or StyleGAN3 network (as NVIDIA's train.py).
+    Train(train::TrainArgs),
 }
 
 /// Entry point used by `main`.
@@ -50,6 +53,7 @@ pub fn main() -> anyhow::Result<()> {
             Command::Generate(args) => generate::run(args),
             Command::Metrics(args) => metrics::run(args),
             Command::Dataset(command) => dataset::run(command),
+            Command::Train(args) => train::run(args),
         },
         None => open_window(cli.files),
     }
