@@ -7,6 +7,7 @@ pub mod generate;
 pub mod inspect;
 pub mod metrics;
 pub mod terminal_monitor;
+pub mod train;
 
 use std::path::PathBuf;
 
@@ -38,6 +39,8 @@ pub enum Command {
     /// Write a training data set (procedural toy faces, or a folder of photos).
     #[command(subcommand)]
     Dataset(dataset::DatasetCommand),
+    /// Train a StyleGAN2 or StyleGAN3 network (as NVIDIA's train.py).
+    Train(train::TrainArgs),
 }
 
 /// Entry point used by `main`.
@@ -50,6 +53,7 @@ pub fn main() -> anyhow::Result<()> {
             Command::Generate(args) => generate::run(args),
             Command::Metrics(args) => metrics::run(args),
             Command::Dataset(command) => dataset::run(command),
+            Command::Train(args) => train::run(args),
         },
         None => open_window(cli.files),
     }
@@ -57,8 +61,11 @@ pub fn main() -> anyhow::Result<()> {
 
 #[cfg(feature = "gui")]
 fn open_window(files: Vec<PathBuf>) -> anyhow::Result<()> {
-    let _ = files;
-    anyhow::bail!("the window is not built yet")
+    if let Some(why) = crate::gui::missing_display() {
+        anyhow::bail!("cannot open the window: {why}");
+    }
+    let loader = crate::jobs::generator_engine::GeneratorLoader::default().shared();
+    crate::gui::run(files, loader).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 #[cfg(not(feature = "gui"))]
