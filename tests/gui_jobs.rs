@@ -214,7 +214,7 @@ fn stylegan2_networks_are_greyed_out_with_the_reason() {
     // The tooltip says so.
     h.get_by_label(&start_label(MetricId::Eqr50k, Target::One(Side::Left))).hover();
     h.run_steps(3);
-    assert!(h.query_by_label_contains("StyleGAN2 has no input transform").is_some(), "no tooltip");
+    assert!(h.query_by_label_contains("the equivariance metrics translate and rotate").is_some(), "no tooltip");
 
     // A command that gets past the menu is refused in the status bar; no job starts.
     h.key_press(egui::Key::Escape);
