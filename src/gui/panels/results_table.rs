@@ -13,8 +13,13 @@ use crate::gui::side::Side;
 /// The header of the difference column.
 pub const DIFFERENCE: &str = "Right − left";
 
-fn file_name(path: &std::path::Path) -> String {
-    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+/// `folder/file.pkl`: the file and its folder, since run folders hold files of the same names.
+fn short_name(path: &std::path::Path) -> String {
+    let file = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    match path.parent().and_then(|p| p.file_name()) {
+        Some(dir) => format!("{}/{file}", dir.to_string_lossy()),
+        None => file,
+    }
 }
 
 fn cell(ui: &mut egui::Ui, row: Option<&MetricRow>) {
@@ -37,7 +42,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
     Grid::new("results-table").striped(true).num_columns(4).spacing([14.0, 4.0]).show(ui, |ui| {
         ui.strong("Metric");
         for (side, path) in &networks {
-            let name = path.as_deref().map_or_else(|| "no network".to_string(), file_name);
+            let name = path.as_deref().map_or_else(|| "no network".to_string(), short_name);
             ui.strong(format!("{} · {name}", side.name())).on_hover_text(
                 path.as_ref().map_or_else(|| "Nothing open in this view".to_string(), |p| p.display().to_string()),
             );
@@ -73,7 +78,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
                     "#{} {} · {} · {}: {} ({})",
                     r.job.0,
                     r.side.name(),
-                    file_name(&r.network),
+                    short_name(&r.network),
                     r.metric,
                     r.value_text(),
                     r.settings_text()
