@@ -2,7 +2,8 @@
 //! metric started from the menu runs on the job runner with progress and lands in the table (the
 //! number is the one the metric job computes directly), the window keeps answering — and the
 //! render worker keeps rendering — while a metric runs, a cancelled metric leaves no result line,
-//! and StyleGAN2 networks are greyed out with the reason.
+//! StyleGAN2 networks are greyed out with the reason, and the panel shows any job (progress,
+//! log, summary, error), not only metrics.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(feature = "gui")]
 
@@ -10,6 +11,8 @@ mod common;
 mod gui_support;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use egui::vec2;
@@ -26,7 +29,7 @@ use stylescope::gui::settings::Settings;
 use stylescope::gui::{AppOptions, Command, Side, panels};
 use stylescope::jobs::generator_engine::GeneratorLoader;
 use stylescope::jobs::{JobStatus, MetricJob, ResultsFolder};
-use stylescope::progress::Silent;
+use stylescope::progress::{Monitor, Silent};
 
 fn harness(files: Vec<PathBuf>, analysis: AnalysisOptions) -> Harness<'static, ExplorerApp> {
     let mut o = AppOptions::new(GeneratorLoader::default().shared());
@@ -223,4 +226,51 @@ fn stylegan2_networks_are_greyed_out_with_the_reason() {
     assert!(h.state().jobs.snapshots().is_empty());
     assert!(h.state().message.as_deref().is_some_and(|m| m.contains("StyleGAN2")), "{:?}", h.state().message);
     assert!(result_files(&out).is_empty());
+}
+
+#[test]
+fn the_jobs_panel_shows_any_job_with_progress_log_result_and_error() {
+    let mut h = harness(vec![], AnalysisOptions::default());
+    h.step();
+    assert!(h.query_by_label_contains("No jobs yet").is_none(), "the panel starts hidden");
+    let gate = Arc::new(AtomicBool::new(false));
+    let g = Arc::clone(&gate);
+    let ok = h.state_mut().jobs.submit("toy job", move |m: &dyn Monitor| {
+        m.log("step one of the toy job");
+        m.set_fraction(0.5)?;
+        while !g.load(Ordering::SeqCst) {
+            m.check()?;
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        Ok(42_u32)
+    });
+    let failing = h.state_mut().jobs.submit("failing job", |_: &dyn Monitor| -> stylescope::Result<()> {
+        Err(stylescope::Error::Invalid("the toy job's error".into()))
+    });
+    wait_until(Duration::from_secs(20), "the toy job at 50 %", || {
+        h.step();
+        ok.snapshot().fraction == 0.5
+    });
+    h.step();
+    assert!(h.query_by_label("#1 toy job").is_some());
+    assert!(h.query_by_label_contains("50 % · ").is_some(), "no progress bar");
+    assert!(h.query_by_label("#2 failing job").is_some());
+    assert!(h.query_by_label(jobs_panel::status_text(&JobStatus::Queued)).is_some());
+    h.get_by_label("Log (1 lines)").click();
+    h.step();
+    h.step();
+    assert!(h.query_by_label("step one of the toy job").is_some(), "the log line is not shown");
+
+    gate.store(true, Ordering::SeqCst);
+    wait_until(Duration::from_secs(20), "both jobs to end", || {
+        h.step();
+        !ok.status().is_active() && !failing.status().is_active()
+    });
+    h.step();
+    h.step();
+    assert_eq!(ok.take_result().unwrap().unwrap(), 42);
+    assert!(h.query_by_label_contains("42 · took").is_some(), "no summary");
+    assert!(h.query_by_label(jobs_panel::status_text(&JobStatus::Failed(String::new()))).is_some());
+    assert!(h.query_by_label_contains("the toy job's error").is_some(), "no error text");
+    assert!(h.state().jobs.results.is_empty(), "only metric jobs make result rows");
 }
