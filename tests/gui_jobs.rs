@@ -93,7 +93,8 @@ fn a_metric_from_the_analysis_menu_shows_progress_then_results_side_by_side() {
             let bar = h.get_by_label_contains(" % · ");
             let text = bar.accesskit_node().label().unwrap_or_default();
             assert!(text.contains("elapsed"), "{text}");
-            seen_queued |= s[1].status == JobStatus::Queued && h.query_by_label(jobs_panel::status_text(&JobStatus::Queued)).is_some();
+            seen_queued |= s[1].status == JobStatus::Queued
+                && h.query_by_label(jobs_panel::status_text(&JobStatus::Queued)).is_some();
         }
         for j in &s {
             assert!(!matches!(j.status, JobStatus::Failed(_)), "{}: {:?}", j.title, j.status);
@@ -207,7 +208,9 @@ fn stylegan2_networks_are_greyed_out_with_the_reason() {
     h.step();
     h.step();
     for metric in MetricId::ALL {
-        let disabled = |h: &Harness<'_, ExplorerApp>, target| h.get_by_label(&start_label(metric, target)).accesskit_node().is_disabled();
+        let disabled = |h: &Harness<'_, ExplorerApp>, target| {
+            h.get_by_label(&start_label(metric, target)).accesskit_node().is_disabled()
+        };
         assert!(disabled(&h, Target::One(Side::Left)), "{metric} on StyleGAN2");
         assert!(disabled(&h, Target::Both), "{metric} on both");
         assert!(!disabled(&h, Target::One(Side::Right)), "{metric} on StyleGAN3");

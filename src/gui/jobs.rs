@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::Result;
 use crate::analysis::registry::MetricId;
 use crate::gui::analysis_options::AnalysisOptions;
 use crate::gui::metric_row::MetricRow;
@@ -13,7 +14,6 @@ use crate::gui::side::Side;
 use crate::jobs::job::Wake;
 use crate::jobs::{JobHandle, JobId, JobOutput, JobRunner, JobSnapshot, MetricJob, MetricOutcome, ResultsFolder};
 use crate::progress::Monitor;
-use crate::Result;
 
 /// A metric job whose result the results table still has to collect.
 struct PendingMetric {
@@ -33,7 +33,10 @@ pub struct Jobs {
 
 impl std::fmt::Debug for Jobs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Jobs").field("runner", &self.runner).field("results", &self.results.len()).finish_non_exhaustive()
+        f.debug_struct("Jobs")
+            .field("runner", &self.runner)
+            .field("results", &self.results.len())
+            .finish_non_exhaustive()
     }
 }
 

@@ -88,7 +88,8 @@ fn contents(ui: &mut egui::Ui, app: &mut ExplorerApp) {
         ui.add(DragValue::new(&mut o.batch_size).range(1..=64))
             .on_hover_text("Samples per batch; one random transform is drawn per batch (NVIDIA: 4)");
         ui.label("Seed");
-        ui.add(DragValue::new(&mut o.seed).range(0..=u32::MAX as u64)).on_hover_text("The same seed gives the same number");
+        ui.add(DragValue::new(&mut o.seed).range(0..=u32::MAX as u64))
+            .on_hover_text("The same seed gives the same number");
     });
     ui.weak("The names promise 50,000 samples (NVIDIA's protocol, hours on a CPU); each result records its count.");
     ui.separator();

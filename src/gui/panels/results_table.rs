@@ -25,7 +25,8 @@ fn short_name(path: &std::path::Path) -> String {
 fn cell(ui: &mut egui::Ui, row: Option<&MetricRow>) {
     match row {
         Some(r) => {
-            let saved = r.saved_to.as_ref().map_or_else(|| "not saved".to_string(), |p| format!("saved to {}", p.display()));
+            let saved =
+                r.saved_to.as_ref().map_or_else(|| "not saved".to_string(), |p| format!("saved to {}", p.display()));
             ui.monospace(r.value_text()).on_hover_text(format!("{} · {saved}", r.settings_text()));
         }
         None => {
