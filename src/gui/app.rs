@@ -12,6 +12,7 @@ use crate::gui::command::Command;
 use crate::gui::controls::Controls;
 use crate::gui::difference::Difference;
 use crate::gui::image_view::Zoom;
+use crate::gui::jobs::Jobs;
 use crate::gui::panels;
 use crate::gui::perf::Perf;
 use crate::gui::settings::Settings;
@@ -22,6 +23,9 @@ use crate::gui::texture::DisplayTexture;
 use crate::gui::view::View;
 use crate::jobs::task::Task;
 use crate::{Error, Result};
+
+/// How often the window redraws while a job runs (for its elapsed time and ETA).
+const JOBS_REPAINT: Duration = Duration::from_millis(250);
 
 /// The pixel under the cursor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +63,8 @@ pub struct ExplorerApp {
     pub pane_rects: [Option<egui::Rect>; 2],
     pub start_source: StartSource,
     pub frames: u64,
+    /// Background jobs (metrics, and whatever else the window starts) and their results.
+    pub jobs: Jobs,
     pub(crate) focus_path: bool,
     pending: Vec<Command>,
     dialog: Option<(Side, Task<Option<PathBuf>>)>,
@@ -84,6 +90,8 @@ impl ExplorerApp {
         };
         let waker_ctx = ctx.clone();
         let waker: crate::jobs::render::Waker = Arc::new(move || waker_ctx.request_repaint());
+        let jobs_ctx = ctx.clone();
+        let jobs = Jobs::new(Arc::new(move || jobs_ctx.request_repaint()))?;
         let views = [
             View::new(Side::Left, Arc::clone(&options.loader), Arc::clone(&waker))?,
             View::new(Side::Right, Arc::clone(&options.loader), waker)?,
@@ -103,6 +111,7 @@ impl ExplorerApp {
             pane_rects: [None, None],
             start_source: start.source,
             frames: 0,
+            jobs,
             focus_path: false,
             pending: Vec::new(),
             dialog: None,
@@ -195,6 +204,7 @@ impl ExplorerApp {
                 }
             }
         }
+        self.jobs.poll();
         if let Some(rx) = &self.screenshot
             && let Ok(image) = rx.try_recv()
         {
@@ -295,6 +305,7 @@ impl ExplorerApp {
 
         panels::menu_bar::show(ui, self);
         panels::status_bar::show(ui, self);
+        panels::jobs::show(ui, self);
         panels::controls_pane::show(ui, self);
         self.update_difference();
         panels::views::show(ui, self);
@@ -307,6 +318,10 @@ impl ExplorerApp {
         self.advance(dt.as_secs_f64().min(0.25));
         if self.animating() || self.views.iter().any(View::is_loading) || self.dialog.is_some() {
             ui.ctx().request_repaint();
+        }
+        if self.jobs.busy() {
+            // Progress arrives through the runner's wake; this keeps elapsed time and ETA moving.
+            ui.ctx().request_repaint_after(JOBS_REPAINT);
         }
         self.perf.frame(now, now.elapsed());
     }

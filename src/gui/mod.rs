@@ -6,6 +6,7 @@
 //! [`app::ExplorerApp`] is the `eframe::App`; [`run`] opens the native window.
 
 pub mod actions;
+pub mod analysis_options;
 pub mod app;
 pub mod capture;
 pub mod command;
@@ -13,6 +14,8 @@ pub mod controls;
 pub mod difference;
 pub mod equivariance;
 pub mod image_view;
+pub mod jobs;
+pub mod metric_row;
 pub mod panels;
 pub mod perf;
 pub mod settings;

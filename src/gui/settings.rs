@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::gui::analysis_options::AnalysisOptions;
 use crate::gui::controls::Controls;
 
 /// How many recent files are kept.
@@ -26,6 +27,8 @@ pub struct Settings {
     pub own: [Controls; 2],
     pub capture_dir: PathBuf,
     pub controls_width: f32,
+    /// How the Analysis menu runs metrics.
+    pub analysis: AnalysisOptions,
 }
 
 impl Default for Settings {
@@ -42,6 +45,7 @@ impl Default for Settings {
             own: [Controls::default(), Controls::default()],
             capture_dir: PathBuf::from("captures"),
             controls_width: 380.0,
+            analysis: AnalysisOptions::default(),
         }
     }
 }
