@@ -184,8 +184,13 @@ pub fn train(options: &TrainOptions, monitor: &dyn Monitor, sink: &dyn TrainSink
     std::thread::scope(|scope| -> Result<()> {
         let feed = loader::spawn(scope, &ds, seed, options.mirror, options.batch, run.trainer().batch_idx);
         loop {
-            while sink.is_paused() && !monitor.is_cancelled() {
-                std::thread::sleep(Duration::from_millis(100));
+            if sink.is_paused() {
+                // The pause does not count towards the tick's timing.
+                let paused_at = Instant::now();
+                while sink.is_paused() && !monitor.is_cancelled() {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                tick_start_time += paused_at.elapsed();
             }
             if monitor.is_cancelled() {
                 cancelled = true;
