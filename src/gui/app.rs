@@ -58,6 +58,8 @@ pub struct ExplorerApp {
     /// Screen rectangles of the two view panes last frame (for drops).
     pub pane_rects: [Option<egui::Rect>; 2],
     pub start_source: StartSource,
+    /// The Train… dialog and the training window.
+    pub train: crate::gui::train_ui::TrainUi,
     pub frames: u64,
     pub(crate) focus_path: bool,
     pending: Vec<Command>,
@@ -102,6 +104,7 @@ impl ExplorerApp {
             difference: DifferenceView { texture: DisplayTexture::new("difference"), result: None, made_from: None },
             pane_rects: [None, None],
             start_source: start.source,
+            train: crate::gui::train_ui::TrainUi::new(&ctx)?,
             frames: 0,
             focus_path: false,
             pending: Vec::new(),
@@ -299,6 +302,7 @@ impl ExplorerApp {
         self.update_difference();
         panels::views::show(ui, self);
         panels::help::show(ui, self);
+        crate::gui::train_ui::show(ui, self);
 
         for c in std::mem::take(&mut self.pending) {
             self.execute(c);
