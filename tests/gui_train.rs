@@ -101,6 +101,8 @@ fn train_dialog_starts_a_live_run_that_stops_cleanly_and_opens_in_a_view() {
     set_number(&mut h, train_dialog::MAP_DEPTH, 2.0);
     set_number(&mut h, train_dialog::TICK, 0.008);
     set_number(&mut h, train_dialog::SNAP, 1000.0);
+    set_number(&mut h, train_dialog::GRID_COLS, 4.0);
+    set_number(&mut h, train_dialog::GRID_ROWS, 2.0);
     h.get_by_label(train_dialog::MIRROR).click();
     h.step();
     let form = h.state().train.form.clone();
@@ -124,7 +126,7 @@ fn train_dialog_starts_a_live_run_that_stops_cleanly_and_opens_in_a_view() {
         t.grid_version >= 3 && t.curve_segments >= 4
     });
     let t = &h.state().train;
-    assert_eq!(t.grid_texture.size(), [128, 64], "8x4 grid of 16² samples");
+    assert_eq!(t.grid_texture.size(), [64, 32], "4x2 grid of 16² samples");
     assert_eq!(t.grid_texture.allocations(), 1, "one texture, reused for every grid");
     assert!(t.grid_texture.uploads() >= 3);
     assert!(h.state().frames - frames_before >= 10, "the window drew frames while training");

@@ -26,6 +26,8 @@ pub const SNAP: &str = "Snapshot every (ticks)";
 pub const SEED: &str = "Training seed";
 pub const RESUME: &str = "Resume from";
 pub const SAMPLES_EVERY: &str = "Live samples every (ticks)";
+pub const GRID_COLS: &str = "Grid columns";
+pub const GRID_ROWS: &str = "Grid rows";
 pub const START: &str = "Start training";
 
 fn path_row(ui: &mut egui::Ui, label: &str, text: &mut String, hint: &str) -> egui::Response {
@@ -90,6 +92,8 @@ fn fields(ui: &mut egui::Ui, t: &mut TrainUi) {
         }
         ui.end_row();
         number(ui, SAMPLES_EVERY, &mut f.samples_every, 0..=1000, 0.1);
+        number(ui, GRID_COLS, &mut f.grid[0], 1..=32, 0.1);
+        number(ui, GRID_ROWS, &mut f.grid[1], 1..=32, 0.1);
     });
     if let Some(kind) = pick {
         t.browse(kind);

@@ -32,6 +32,8 @@ pub struct TrainForm {
     pub resume: String,
     /// A live sample grid every this many ticks (0: only at snapshots).
     pub samples_every: u64,
+    /// Sample grid, columns × rows (seeds 0, 1, …).
+    pub grid: [usize; 2],
 }
 
 impl Default for TrainForm {
@@ -55,6 +57,7 @@ impl Default for TrainForm {
             seed: 0,
             resume: String::new(),
             samples_every: 1,
+            grid: [8, 4],
         }
     }
 }
@@ -90,6 +93,7 @@ impl TrainForm {
         o.tick = self.tick;
         o.snap = self.snap;
         o.seed = self.seed;
+        o.grid = self.grid;
         o.resume = match self.resume.trim() {
             "" => None,
             r => {

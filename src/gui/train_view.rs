@@ -108,7 +108,7 @@ pub fn show(ctx: &egui::Context, t: &mut TrainUi) -> Option<(Side, PathBuf)> {
                 }
             });
             ui.vertical(|ui| {
-                let size = Vec2::new(ui.available_width().max(200.0), 90.0);
+                let size = Vec2::new(ui.available_width().max(200.0), 80.0);
                 let ticks = &live.ticks;
                 let losses = [
                     series(ticks, "G", Color32::from_rgb(80, 160, 255), |s| Some(s.loss_g)),
@@ -120,11 +120,13 @@ pub fn show(ctx: &egui::Context, t: &mut TrainUi) -> Option<(Side, PathBuf)> {
                     series(ticks, "fake", Color32::from_rgb(220, 90, 90), |s| Some(s.scores_fake)),
                 ];
                 segments += plot(ui, "D logits", &scores, size);
-                let regs = [
-                    series(ticks, "R1", Color32::from_rgb(200, 120, 255), |s| s.r1_penalty),
-                    series(ticks, "PL", Color32::from_rgb(240, 210, 80), |s| s.pl_penalty),
-                ];
-                segments += plot(ui, "Regularisers", &regs, size);
+                // R1 and the path-length penalty differ by orders of magnitude: one plot each.
+                let r1 = [series(ticks, "R1", Color32::from_rgb(200, 120, 255), |s| s.r1_penalty)];
+                segments += plot(ui, "R1 penalty", &r1, size);
+                if ticks.iter().any(|s| s.pl_penalty.is_some()) {
+                    let pl = [series(ticks, "PL", Color32::from_rgb(240, 210, 80), |s| s.pl_penalty)];
+                    segments += plot(ui, "Path-length penalty", &pl, size);
+                }
             });
         });
         egui::CollapsingHeader::new("Log").default_open(false).show(ui, |ui| {
