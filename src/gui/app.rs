@@ -62,6 +62,8 @@ pub struct ExplorerApp {
     /// Screen rectangles of the two view panes last frame (for drops).
     pub pane_rects: [Option<egui::Rect>; 2],
     pub start_source: StartSource,
+    /// The Train… dialog and the training window.
+    pub train: crate::gui::train_ui::TrainUi,
     pub frames: u64,
     /// Background jobs (metrics, and whatever else the window starts) and their results.
     pub jobs: Jobs,
@@ -110,6 +112,7 @@ impl ExplorerApp {
             difference: DifferenceView { texture: DisplayTexture::new("difference"), result: None, made_from: None },
             pane_rects: [None, None],
             start_source: start.source,
+            train: crate::gui::train_ui::TrainUi::new(&ctx)?,
             frames: 0,
             jobs,
             focus_path: false,
@@ -310,6 +313,7 @@ impl ExplorerApp {
         self.update_difference();
         panels::views::show(ui, self);
         panels::help::show(ui, self);
+        crate::gui::train_ui::show(ui, self);
 
         for c in std::mem::take(&mut self.pending) {
             self.execute(c);

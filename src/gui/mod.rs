@@ -23,6 +23,11 @@ pub mod shortcuts;
 pub mod side;
 pub mod startup;
 pub mod texture;
+pub mod train_dialog;
+pub mod train_form;
+pub mod train_plot;
+pub mod train_ui;
+pub mod train_view;
 pub mod view;
 
 use std::path::PathBuf;

@@ -61,6 +61,10 @@ fn file_menu(ui: &mut egui::Ui, app: &mut ExplorerApp) {
         }
     }
     ui.separator();
+    if item(ui, "Train…", "", true) {
+        app.train.open_dialog();
+    }
+    ui.separator();
     let has_image = app.view(app.active).image.is_some();
     if item(ui, "Save image", "Ctrl+S", has_image) {
         app.queue(Command::SaveImage(app.active));
