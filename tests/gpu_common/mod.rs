@@ -3,6 +3,8 @@
 //! `reference-stylegan.md` §2 (never from the kernels).
 #![allow(dead_code)]
 
+pub mod nets;
+
 use std::time::Duration;
 
 use stylescope::gpu::compute::GpuContext;

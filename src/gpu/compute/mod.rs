@@ -11,3 +11,17 @@ mod pipelines;
 mod step;
 
 pub use context::{DEFAULT_TIMEOUT, GpuContext, device_descriptor, supports_compute};
+
+mod arena;
+mod builder;
+mod engine;
+mod layer_slot;
+mod mapping_plan;
+mod network;
+mod noise_slot;
+mod requirements;
+mod sg2_plan;
+mod sg3_plan;
+
+pub use engine::GpuEngine;
+pub use requirements::{check_support, largest_buffer};
