@@ -2,8 +2,19 @@
 //! executes anything) and our own safetensors format. Pickle details never leave this module:
 //! the rest of the crate sees a [`Checkpoint`] with state-dict names and typed architectures.
 
+mod arch_mapping;
+mod arch_sg2;
+mod arch_sg3;
+mod dtype;
+pub mod family;
+mod host_tensor;
+pub mod module_tree;
+pub mod module_view;
+mod nvidia;
 pub mod pickle;
+mod summary;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use candle_core::Device;
@@ -67,7 +78,7 @@ pub enum NetworkKind {
 }
 
 /// One network of a checkpoint (`G`, `D`, `G_ema`, ...).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Network {
     pub key: String,
     pub class_name: String,
@@ -90,10 +101,47 @@ pub struct Checkpoint {
     pub training_set_kwargs: Option<serde_json::Value>,
 }
 
+/// What the first bytes of a file say it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sniffed {
+    Pickle,
+    Safetensors,
+    Zip,
+    Unknown,
+}
+
+fn sniff(data: &[u8]) -> Sniffed {
+    match data {
+        [0x80, ..] => Sniffed::Pickle,
+        [b'P', b'K', 3, 4, ..] => Sniffed::Zip,
+        [n0, n1, n2, n3, n4, n5, n6, n7, b'{', ..] => {
+            let n = u64::from_le_bytes([*n0, *n1, *n2, *n3, *n4, *n5, *n6, *n7]);
+            if n >= 2 && n <= (data.len() as u64 - 8) { Sniffed::Safetensors } else { Sniffed::Unknown }
+        }
+        // Protocol 0/1 pickles have no PROTO opcode; they start with a container or a global.
+        [b'(' | b'}' | b']' | b')' | b'c' | b'N', ..] => Sniffed::Pickle,
+        _ => Sniffed::Unknown,
+    }
+}
+
 impl Checkpoint {
     /// Opens a `.pkl` or `.safetensors` file (the format is sniffed from the bytes).
     pub fn open(path: &Path) -> Result<Self> {
-        Err(Error::Unsupported("checkpoint reading is not implemented yet".into()).in_file(path))
+        let data = std::fs::read(path).map_err(|e| Error::from(e).in_file(path))?;
+        Self::from_bytes(&data, path)
+    }
+
+    /// Reads a checkpoint from bytes; `path` is recorded and named in errors.
+    pub fn from_bytes(data: &[u8], path: &Path) -> Result<Self> {
+        let result = match sniff(data) {
+            Sniffed::Pickle => nvidia::read_pickle(data, path),
+            Sniffed::Safetensors => Err(Error::Unsupported("safetensors reading is being written".into())),
+            Sniffed::Zip => Err(Error::Unsupported(
+                "a zip archive (e.g. a `torch.save` `.pt` checkpoint); stylescope opens NVIDIA network pickles (.pkl) and its own .safetensors".into(),
+            )),
+            Sniffed::Unknown => Err(Error::Format("neither a network pickle nor a stylescope safetensors file".into())),
+        };
+        result.map_err(|e| e.in_file(path))
     }
 
     pub fn network(&self, key: &str) -> Option<&Network> {
@@ -102,16 +150,45 @@ impl Checkpoint {
 
     /// The generator to use: `G_ema`, else `G`, else the only generator present.
     pub fn generator_network(&self) -> Result<&Network> {
-        Err(Error::Unsupported("checkpoint reading is not implemented yet".into()).in_file(&self.path))
+        let is_gen = |n: &&Network| matches!(n.kind, NetworkKind::Generator(_));
+        if let Some(n) = self.network("G_ema").filter(is_gen).or_else(|| self.network("G").filter(is_gen)) {
+            return Ok(n);
+        }
+        let mut gens = self.networks.iter().filter(is_gen);
+        match (gens.next(), gens.next()) {
+            (Some(n), None) => Ok(n),
+            (None, _) => Err(Error::Format("the checkpoint holds no generator".into()).in_file(&self.path)),
+            (Some(_), Some(_)) => Err(Error::Format(
+                "the checkpoint holds several generators and none is called G_ema or G".into(),
+            )
+            .in_file(&self.path)),
+        }
     }
 
-    /// The tensors of network `key` as candle tensors on `device`.
-    pub fn weights(&self, _key: &str, _device: &Device) -> Result<Weights> {
-        Err(Error::Unsupported("checkpoint reading is not implemented yet".into()).in_file(&self.path))
+    /// The tensors of network `key` as candle tensors on `device`. Floating-point tensors become
+    /// f32 (the precision every op computes in); integer tensors keep their type where candle has
+    /// it (u8, i16, i32, i64), i8 becomes i16 and bool becomes u8.
+    pub fn weights(&self, key: &str, device: &Device) -> Result<Weights> {
+        let network = self
+            .network(key)
+            .ok_or_else(|| Error::Format(format!("no network `{key}` in this checkpoint")).in_file(&self.path))?;
+        let mut map = BTreeMap::new();
+        for (name, t) in &network.tensors {
+            let tensor = t.to_candle(device).map_err(|e| {
+                Error::Format(format!("tensor `{key}.{name}`: {e}")).in_file(&self.path)
+            })?;
+            map.insert(name.clone(), tensor);
+        }
+        Ok(Weights::new(map))
     }
 
     /// Builds the generator (see [`Checkpoint::generator_network`]).
-    pub fn load_generator(&self, _device: &Device) -> Result<Generator> {
-        Err(Error::Unsupported("checkpoint reading is not implemented yet".into()).in_file(&self.path))
+    pub fn load_generator(&self, device: &Device) -> Result<Generator> {
+        let network = self.generator_network()?;
+        let NetworkKind::Generator(config) = &network.kind else {
+            return Err(Error::Format("not a generator".into()).in_file(&self.path));
+        };
+        let weights = self.weights(&network.key, device)?;
+        Generator::new(config.clone(), &weights, device).map_err(|e| e.in_file(&self.path))
     }
 }

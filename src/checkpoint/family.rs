@@ -1,0 +1,52 @@
+//! Which generator family a pickled `Generator` belongs to (reference-stylegan.md §3.3): by
+//! structure first (`synthesis.input` of class `SynthesisInput` → StyleGAN3; `b4, b8, …`
+//! `SynthesisBlock` children → StyleGAN2), then by the docstring of the embedded `module_src`.
+
+use super::module_tree::ModuleNode;
+
+/// The two generator families stylescope runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    StyleGan2,
+    StyleGan3,
+}
+
+const SG3_DOC: &str = "Alias-Free Generative Adversarial Networks";
+const SG2_DOC: &str = "Analyzing and Improving the Image Quality of StyleGAN";
+
+fn is_block_name(name: &str) -> bool {
+    name.strip_prefix('b').is_some_and(|r| !r.is_empty() && r.bytes().all(|c| c.is_ascii_digit()))
+}
+
+/// The family of generator `g`, or `None` when it is neither.
+pub fn detect(g: &ModuleNode) -> Option<Family> {
+    let synthesis = g.child("synthesis")?;
+    if synthesis.child("input").is_some_and(|i| i.class_name == "SynthesisInput") {
+        return Some(Family::StyleGan3);
+    }
+    let has_blocks = synthesis.children.iter().any(|(n, c)| is_block_name(n) && c.class_name == "SynthesisBlock");
+    if has_blocks {
+        return Some(Family::StyleGan2);
+    }
+    for src in [&synthesis.source_head, &g.source_head] {
+        if src.contains(SG3_DOC) {
+            return Some(Family::StyleGan3);
+        }
+        if src.contains(SG2_DOC) {
+            return Some(Family::StyleGan2);
+        }
+    }
+    None
+}
+
+/// A description of an unrecognised generator for the error message.
+pub fn describe(g: &ModuleNode) -> String {
+    let children: Vec<String> =
+        g.children.iter().map(|(n, c)| format!("{n}: {}", c.class_name)).collect();
+    let mut text = format!("a `{}` with children [{}]", g.class_name, children.join(", "));
+    if let Some(s) = g.child("synthesis") {
+        let names: Vec<&str> = s.children.iter().take(6).map(|(n, _)| n.as_str()).collect();
+        text.push_str(&format!("; its synthesis network has children [{}]", names.join(", ")));
+    }
+    text
+}
