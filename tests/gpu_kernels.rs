@@ -7,7 +7,7 @@ mod gpu_common;
 use gpu_common::{Rng, assert_close, max_abs, lrelu, outer, test_filter, to_f32, to_f64, upfirdn2d_ref};
 use stylescope::gpu::compute::ops::{
     BiasActSpec, ConvSpec, Epilogue, FcSpec, FilteredLreluSpec, FourierSpec, ModulationSpec, NormalizeSpec, RgbaSpec,
-    TruncateSpec, UpfirdnSpec,
+    TruncateSpec, UpfirdnSpec, polyphase_weights,
 };
 use stylescope::nn::config::Activation;
 
@@ -188,7 +188,7 @@ fn modulated_convolution_matches_the_reference_in_every_mode() {
         ("1x1 (ToRGB / input mix)", 33, 3, 1, 16, 16, 0, false, Epilogue::bias_act(Activation::Linear, Some(0.8))),
     ];
     for (name, c_in, c_out, k, in_h, in_w, pad, transposed, epilogue) in cases {
-        let spec = ConvSpec { c_in, c_out, kernel: k, in_h, in_w, pad, transposed, epilogue };
+        let spec = ConvSpec { c_in, c_out, kernel: k, in_h, in_w, pad, transposed, up: 1, epilogue };
         let [oh, ow] = spec.out_size().unwrap();
         let x = rng.normals(c_in * in_h * in_w, 1.0);
         let w = rng.normals(c_out * c_in * k * k, 0.3);
@@ -215,6 +215,45 @@ fn modulated_convolution_matches_the_reference_in_every_mode() {
             assert!(got.iter().any(|v| (v.abs() - c).abs() < 1e-6), "{name}: the clamp never bit");
         }
     }
+}
+
+/// StyleGAN2's up-sampling conv as four phase convolutions equals NVIDIA's two steps (stride-2
+/// transposed conv into a (2h+1)² tensor, then the [1,3,3,1] filter with gain 4 and padding 1),
+/// noise, bias, lrelu and clamp included.
+#[test]
+fn four_phase_upsampling_conv_equals_transposed_conv_then_filter() {
+    let ctx = require_gpu!();
+    let mut rng = Rng::new(9);
+    let (c_in, c_out, h, w) = (10, 67, 6, 5);
+    let x = rng.normals(c_in * h * w, 1.0);
+    let wt = rng.normals(c_out * c_in * 9, 0.3);
+    let mut m = rng.normals(c_in + c_out, 1.0);
+    m.iter_mut().skip(c_in).for_each(|v| *v = v.abs() + 0.1);
+    let bias = rng.normals(c_out, 0.5);
+    let noise = rng.normals(4 * h * w, 1.0);
+    let f4: Vec<f64> = outer(&[1.0, 3.0, 3.0, 1.0], &[1.0, 3.0, 3.0, 1.0]).iter().map(|v| v * 4.0 / 64.0).collect();
+    let (phases, n, pad) = polyphase_weights(&wt, c_out, c_in, 3, &to_f32(&f4), 4, 4, (1, 1)).unwrap();
+    assert_eq!((n, pad), (3, 1));
+    let epilogue = Epilogue { noise: true, ..Epilogue::bias_act(Activation::Lrelu, Some(1.2)) };
+    let spec = ConvSpec { c_in, c_out, kernel: n, in_h: h, in_w: w, pad, transposed: false, up: 2, epilogue };
+    assert_eq!(spec.out_size().unwrap(), [2 * h, 2 * w]);
+    let got = spec.run(&ctx, &x, &phases, &m, Some(&bias), Some((&noise, 0.3)), None).unwrap();
+
+    let t_spec = ConvSpec { c_in, c_out, kernel: 3, in_h: h, in_w: w, pad: 0, transposed: true, up: 1, epilogue: Epilogue::identity() };
+    let t = conv_ref(&t_spec, &x, &wt, &m, &bias, &noise, 0.0, &[]);
+    let [th, tw] = t_spec.out_size().unwrap();
+    let (fir, oh, ow) = upfirdn2d_ref(&to_f64(&t), c_out, th, tw, &f4, 4, 4, 1, 1, [1, 1, 1, 1]);
+    assert_eq!([oh, ow], [2 * h, 2 * w]);
+    let want: Vec<f32> = fir
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            let (o, p) = (i / (oh * ow), i % (oh * ow));
+            let v = lrelu(v + noise[p] as f64 * 0.3 + bias[o] as f64, 0.2) * std::f64::consts::SQRT_2;
+            v.clamp(-1.2, 1.2) as f32
+        })
+        .collect();
+    assert_close("four-phase up-sampling conv", &got, &want, 2e-5);
 }
 
 #[test]

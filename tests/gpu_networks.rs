@@ -8,7 +8,7 @@ mod gpu_common;
 use std::path::Path;
 
 use common::read_npy_f32;
-use gpu_common::nets::{fixture_config, fixture_weights};
+use gpu_common::nets::fixture_network;
 use gpu_common::{max_abs, max_abs_diff};
 use stylescope::gpu::compute::{GpuContext, GpuEngine};
 use stylescope::nn::{Capture, NoiseMode, SynthesisOptions};
@@ -16,8 +16,7 @@ use stylescope::nn::{Capture, NoiseMode, SynthesisOptions};
 const SEEDS: [u64; 5] = [0, 1, 7, 85, 265];
 
 fn build(ctx: &GpuContext, dir: &Path) -> GpuEngine {
-    let weights = fixture_weights(dir);
-    let config = fixture_config(dir, &weights);
+    let (config, weights) = fixture_network(dir);
     GpuEngine::new(ctx, &config, &weights).unwrap()
 }
 

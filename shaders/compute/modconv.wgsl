@@ -7,6 +7,10 @@
 // Modes: 0 = correlation with zero padding `pad` (out[p] = Σ_k W[k]·x[p + k − pad]);
 //        1 = stride-2 transposed convolution (StyleGAN2 up-sampling conv:
 //            out[p] = Σ_k W[k]·x[(p − k)/2] where p − k is even).
+// With up = 2 (mode 0), the GEMM grid is one phase of a 2× up-sampled output: grid pixel
+// (oy, ox) is stored at (2·oy + phase_y, 2·ox + phase_x) of a (2·out_h)×(2·out_w) plane, and the
+// weights of that phase start at w_offset (StyleGAN2's transposed conv + FIR filter as four
+// phase convolutions, without the zero-inserted intermediate).
 // m = [s'[0..c_in), scale[0..c_out)] from modconv_styles.wgsl; noise = [gain, 0, 0, 0, plane...].
 
 struct Params {
@@ -27,6 +31,10 @@ struct Params {
     gain: f32,
     // negative: no clamp
     clamp: f32,
+    up: u32,
+    phase_y: u32,
+    phase_x: u32,
+    w_offset: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -42,15 +50,11 @@ const BM: u32 = 64u;
 const BN: u32 = 64u;
 const BK: u32 = 16u;
 
-var<workgroup> a_tile: array<f32, 1024>;
-var<workgroup> b_tile: array<f32, 1024>;
+// [k][m/4] and [k][n/4]: each vec4 holds 4 consecutive output channels / pixels.
+var<workgroup> a_tile: array<vec4<f32>, 256>;
+var<workgroup> b_tile: array<vec4<f32>, 256>;
 
-fn im2col(kidx: u32, pix: u32) -> f32 {
-    let kk = p.k * p.k;
-    let ci = kidx / kk;
-    let r = kidx % kk;
-    let ky = i32(r / p.k);
-    let kx = i32(r % p.k);
+fn input_at(ci: u32, ky: i32, kx: i32, pix: u32) -> f32 {
     let oy = i32(pix / p.out_w);
     let ox = i32(pix % p.out_w);
     var iy: i32;
@@ -73,95 +77,109 @@ fn im2col(kidx: u32, pix: u32) -> f32 {
     return x[(ci * p.in_h + u32(iy)) * p.in_w + u32(ix)];
 }
 
+fn epilogue(o: u32, grid_pix: u32, acc: f32, n_total: u32) {
+    // position in the stored plane
+    let sw = p.out_w * p.up;
+    let pix = (grid_pix / p.out_w * p.up + p.phase_y) * sw + grid_pix % p.out_w * p.up + p.phase_x;
+    var v = acc * m[p.c_in + o];
+    if (p.has_noise != 0u) {
+        v += noise[4u + pix] * noise[0];
+    }
+    if (p.has_bias != 0u) {
+        v += bias[o];
+    }
+    if (p.act == 1u) {
+        v = select(v * p.alpha, v, v >= 0.0);
+    }
+    v = v * p.gain;
+    if (p.clamp >= 0.0) {
+        v = clamp(v, -p.clamp, p.clamp);
+    }
+    let idx = o * n_total * p.up * p.up + pix;
+    if (p.has_residual != 0u) {
+        v += residual[idx];
+    }
+    y[idx] = v;
+}
+
 @compute @workgroup_size(256)
 fn main(
     @builtin(workgroup_id) wid: vec3<u32>,
     @builtin(local_invocation_index) lid: u32,
 ) {
     let n_total = p.out_h * p.out_w;
-    let k_total = p.c_in * p.k * p.k;
     let kk = p.k * p.k;
+    let k_total = p.c_in * kk;
     let n0 = wid.x * BN;
     let m0 = wid.y * BM;
+    // compute: 4 output channels (m0 + 4·ty ..) × 4 pixels (n0 + 4·tx ..)
     let tx = lid % 16u;
     let ty = lid / 16u;
+    // loads: weights (k = lid % 16, 4 channels from 4·(lid / 16)); input (4 pixels from 4·(lid % 16), k = lid / 16)
+    let ak = lid % 16u;
+    let am = (lid / 16u) * 4u;
+    let bn = (lid % 16u) * 4u;
+    let bk = lid / 16u;
 
-    var acc: array<f32, 16>;
-    for (var i = 0u; i < 16u; i++) {
-        acc[i] = 0.0;
-    }
+    var acc0 = vec4<f32>(0.0);
+    var acc1 = vec4<f32>(0.0);
+    var acc2 = vec4<f32>(0.0);
+    var acc3 = vec4<f32>(0.0);
 
     for (var k0 = 0u; k0 < k_total; k0 += BK) {
-        for (var q = 0u; q < 4u; q++) {
-            let e = lid + q * 256u;
-            // weights: consecutive threads read consecutive k
-            let ak = e % BK;
-            let am = e / BK;
-            let o = m0 + am;
-            let kidx = k0 + ak;
-            var av = 0.0;
-            if (o < p.c_out && kidx < k_total) {
-                av = w[o * k_total + kidx] * m[kidx / kk];
-            }
-            a_tile[ak * BM + am] = av;
-            // input: consecutive threads read consecutive pixels
-            let bn = e % BN;
-            let bk = e / BN;
-            let pix = n0 + bn;
-            let kidx2 = k0 + bk;
-            var bv = 0.0;
-            if (pix < n_total && kidx2 < k_total) {
-                bv = im2col(kidx2, pix);
-            }
-            b_tile[bk * BN + bn] = bv;
-        }
-        workgroupBarrier();
-        for (var kq = 0u; kq < BK; kq++) {
-            var av: array<f32, 4>;
-            var bv: array<f32, 4>;
-            for (var i = 0u; i < 4u; i++) {
-                av[i] = a_tile[kq * BM + ty + 16u * i];
-                bv[i] = b_tile[kq * BN + tx + 16u * i];
-            }
-            for (var i = 0u; i < 4u; i++) {
-                for (var j = 0u; j < 4u; j++) {
-                    acc[i * 4u + j] = fma(av[i], bv[j], acc[i * 4u + j]);
+        let ka = k0 + ak;
+        var av = vec4<f32>(0.0);
+        if (ka < k_total) {
+            let s = m[ka / kk];
+            for (var c = 0u; c < 4u; c++) {
+                let o = m0 + am + c;
+                if (o < p.c_out) {
+                    av[c] = w[p.w_offset + o * k_total + ka] * s;
                 }
             }
         }
+        a_tile[ak * 16u + am / 4u] = av;
+
+        let kb = k0 + bk;
+        var bv = vec4<f32>(0.0);
+        if (kb < k_total) {
+            let ci = kb / kk;
+            let r = kb % kk;
+            let ky = i32(r / p.k);
+            let kx = i32(r % p.k);
+            for (var c = 0u; c < 4u; c++) {
+                let pix = n0 + bn + c;
+                if (pix < n_total) {
+                    bv[c] = input_at(ci, ky, kx, pix);
+                }
+            }
+        }
+        b_tile[bk * 16u + bn / 4u] = bv;
+        workgroupBarrier();
+
+        for (var kq = 0u; kq < BK; kq++) {
+            let a = a_tile[kq * 16u + ty];
+            let b = b_tile[kq * 16u + tx];
+            acc0 = fma(vec4<f32>(a.x), b, acc0);
+            acc1 = fma(vec4<f32>(a.y), b, acc1);
+            acc2 = fma(vec4<f32>(a.z), b, acc2);
+            acc3 = fma(vec4<f32>(a.w), b, acc3);
+        }
         workgroupBarrier();
     }
 
+    let accs = array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);
     for (var i = 0u; i < 4u; i++) {
-        let o = m0 + ty + 16u * i;
+        let o = m0 + ty * 4u + i;
         if (o >= p.c_out) {
             continue;
         }
-        let scale = m[p.c_in + o];
+        let row = accs[i];
         for (var j = 0u; j < 4u; j++) {
-            let pix = n0 + tx + 16u * j;
-            if (pix >= n_total) {
-                continue;
+            let pix = n0 + tx * 4u + j;
+            if (pix < n_total) {
+                epilogue(o, pix, row[j], n_total);
             }
-            var v = acc[i * 4u + j] * scale;
-            if (p.has_noise != 0u) {
-                v += noise[4u + pix] * noise[0];
-            }
-            if (p.has_bias != 0u) {
-                v += bias[o];
-            }
-            if (p.act == 1u) {
-                v = select(v * p.alpha, v, v >= 0.0);
-            }
-            v = v * p.gain;
-            if (p.clamp >= 0.0) {
-                v = clamp(v, -p.clamp, p.clamp);
-            }
-            let idx = o * n_total + pix;
-            if (p.has_residual != 0u) {
-                v += residual[idx];
-            }
-            y[idx] = v;
         }
     }
 }

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+pub mod bench;
+
 /// A native laboratory for StyleGAN2 and StyleGAN3 networks.
 ///
 /// Without a subcommand, opens the window (with the given network files in the left and right views).
@@ -19,13 +21,18 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Frames per second of the GPU (or CPU) engine.
+    Bench(bench::BenchArgs),
+}
 
 /// Entry point used by `main`.
 pub fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Some(command) => match command {},
+        Some(command) => match command {
+            Command::Bench(args) => bench::run(args),
+        },
         None => open_window(cli.files),
     }
 }

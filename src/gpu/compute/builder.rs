@@ -115,8 +115,9 @@ impl<'a> Builder<'a> {
     ) -> Result<(wgpu::Buffer, [usize; 3])> {
         let [h, w_] = spec.out_size()?;
         let y = self.alloc(label, spec.c_out * h * w_)?;
-        let step = spec.step(self.ctx, label, x, w, m, bias, noise, residual, &y)?;
-        self.push(step);
+        for step in spec.steps(self.ctx, label, x, w, m, bias, noise, residual, &y)? {
+            self.push(step);
+        }
         Ok((y, [spec.c_out, h, w_]))
     }
 

@@ -23,5 +23,7 @@ mod requirements;
 mod sg2_plan;
 mod sg3_plan;
 
+pub mod bench;
+
 pub use engine::GpuEngine;
 pub use requirements::{check_support, largest_buffer};

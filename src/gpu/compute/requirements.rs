@@ -23,8 +23,8 @@ pub fn largest_buffer(config: &GeneratorConfig) -> (usize, String) {
                         see(l.out_channels * l.in_channels * k * k, format!("b{r}.{name}.weight"));
                         see(l.out_channels * r * r, format!("b{r}.{name} output"));
                         if l.up > 1 {
-                            let t = (r / l.up - 1) * l.up + k;
-                            see(l.out_channels * t * t, format!("b{r}.{name} transposed convolution"));
+                            // the four phase kernels of the up-sampling convolution
+                            see(4 * l.out_channels * l.in_channels * k * k, format!("b{r}.{name}.weight phases"));
                         }
                     }
                 }

@@ -3,7 +3,7 @@
 
 use crate::gpu::compute::builder::Builder;
 use crate::gpu::compute::noise_slot::NoiseSlot;
-use crate::gpu::compute::ops::{ConvSpec, Epilogue, ModulationSpec, UpfirdnSpec};
+use crate::gpu::compute::ops::{ConvSpec, Epilogue, ModulationSpec, UpfirdnSpec, polyphase_weights};
 use crate::nn::config::{Sg2Architecture, Sg2Config, Sg2LayerConfig, Sg2ToRgbConfig};
 use crate::{Error, Result};
 
@@ -115,51 +115,31 @@ fn layer(
     };
     let out = match l.up {
         1 => {
-            let conv = ConvSpec { c_in, c_out: co, kernel: k, in_h: h, in_w: w, pad: l.padding, transposed: false, epilogue };
+            let conv = ConvSpec { c_in, c_out: co, kernel: k, in_h: h, in_w: w, pad: l.padding, transposed: false, up: 1, epilogue };
             b.conv(prefix, &conv, &x.0, &wbuf, &m, Some(&bias), noise_buf.as_ref(), None)?
         }
         2 => {
-            // conv2d_resample: stride-2 transposed conv, then the FIR filter with gain up².
             let (f, fshape) = b
                 .tensor_opt(&format!("{prefix}.resample_filter"))?
                 .ok_or_else(|| Error::MissingTensor(format!("{prefix}.resample_filter")))?;
             let [fh, fw] = filter_shape(prefix, &fshape)?;
+            // conv2d_resample: stride-2 transposed conv, then the FIR filter with gain up² and
+            // these paddings.
             let p = l.padding as i64;
             let (px0, px1) = (p + (fw as i64 + 1) / 2 - (k as i64 - 1), p + (fw as i64 - 2) / 2 - (k as i64 - 2));
             let (py0, py1) = (p + (fh as i64 + 1) / 2 - (k as i64 - 1), p + (fh as i64 - 2) / 2 - (k as i64 - 2));
             if px0.min(px1) < 0 || py0.min(py1) < 0 {
                 return Err(Error::Unsupported(format!("{prefix}: up-sampling conv padding {px0},{px1} in the GPU engine")));
             }
-            let conv = ConvSpec {
-                c_in,
-                c_out: co,
-                kernel: k,
-                in_h: h,
-                in_w: w,
-                pad: 0,
-                transposed: true,
-                epilogue: Epilogue::identity(),
-            };
-            let tmp = b.conv(&format!("{prefix} transposed"), &conv, &x.0, &wbuf, &m, None, None, None)?;
             let f4: Vec<f32> = f.iter().map(|v| v * 4.0).collect();
-            let fbuf = b.upload(&format!("{prefix}.resample_filter"), &f4)?;
-            let fir = UpfirdnSpec {
-                channels: co,
-                in_h: tmp.1[1],
-                in_w: tmp.1[2],
-                up: 1,
-                down: 1,
-                fh,
-                fw,
-                padding: [px0, px1, py0, py1],
-                epilogue,
-            };
-            let [oh, ow] = fir.out_size()?;
-            let y = b.alloc(prefix, co * oh * ow)?;
-            let step = fir.step(b.ctx, &format!("{prefix} filter"), &tmp.0, &fbuf, Some(&bias), noise_buf.as_ref(), None, &y)?;
-            b.push(step);
-            b.free(&tmp.0);
-            (y, [co, oh, ow])
+            match polyphase_weights(&weight, co, c_in, k, &f4, fh, fw, (py0, px0)) {
+                Ok((phases, n, pad)) => {
+                    let pbuf = b.upload(&format!("{prefix}.weight phases"), &phases)?;
+                    let conv = ConvSpec { c_in, c_out: co, kernel: n, in_h: h, in_w: w, pad, transposed: false, up: 2, epilogue };
+                    b.conv(prefix, &conv, &x.0, &pbuf, &m, Some(&bias), noise_buf.as_ref(), None)?
+                }
+                Err(_) => up_conv_two_steps(b, prefix, (c_in, co, k, h, w), x, &wbuf, &m, &f4, [fh, fw], [px0, px1, py0, py1], &bias, noise_buf.as_ref(), epilogue)?,
+            }
         }
         up => return Err(Error::Unsupported(format!("{prefix}: up-sampling by {up} in the GPU engine"))),
     };
@@ -168,6 +148,35 @@ fn layer(
         return Err(Error::Format(format!("{prefix} produced {:?}, expected resolution {res}", out.1)));
     }
     Ok(out)
+}
+
+/// The up-sampling conv as NVIDIA runs it: the stride-2 transposed convolution into a
+/// `(2h + 1)²` intermediate, then the FIR filter with the epilogue.
+#[allow(clippy::too_many_arguments)]
+fn up_conv_two_steps(
+    b: &mut Builder<'_>,
+    prefix: &str,
+    (c_in, co, k, h, w): (usize, usize, usize, usize, usize),
+    x: &Act,
+    wbuf: &wgpu::Buffer,
+    m: &wgpu::Buffer,
+    f4: &[f32],
+    [fh, fw]: [usize; 2],
+    padding: [i64; 4],
+    bias: &wgpu::Buffer,
+    noise: Option<&wgpu::Buffer>,
+    epilogue: Epilogue,
+) -> Result<Act> {
+    let conv = ConvSpec { c_in, c_out: co, kernel: k, in_h: h, in_w: w, pad: 0, transposed: true, up: 1, epilogue: Epilogue::identity() };
+    let tmp = b.conv(&format!("{prefix} transposed"), &conv, &x.0, wbuf, m, None, None, None)?;
+    let fbuf = b.upload(&format!("{prefix}.resample_filter"), f4)?;
+    let fir = UpfirdnSpec { channels: co, in_h: tmp.1[1], in_w: tmp.1[2], up: 1, down: 1, fh, fw, padding, epilogue };
+    let [oh, ow] = fir.out_size()?;
+    let y = b.alloc(prefix, co * oh * ow)?;
+    let step = fir.step(b.ctx, &format!("{prefix} filter"), &tmp.0, &fbuf, Some(bias), noise, None, &y)?;
+    b.push(step);
+    b.free(&tmp.0);
+    Ok((y, [co, oh, ow]))
 }
 
 /// `ToRGBLayer`: affine·weight_gain → 1×1 modulated conv without demodulation → bias, clamp.
@@ -190,6 +199,7 @@ fn torgb(b: &mut Builder<'_>, t: &Sg2ToRgbConfig, prefix: &str, x: &Act, ws: &wg
         in_w: w,
         pad: k / 2,
         transposed: false,
+        up: 1,
         epilogue: Epilogue::bias_act(crate::nn::config::Activation::Linear, t.conv_clamp),
     };
     let y = b.conv(prefix, &conv, &x.0, &wbuf, &m, Some(&bias), None, None)?;

@@ -65,6 +65,7 @@ fn input(b: &mut Builder<'_>, c: &Sg3Config, ws: &wgpu::Buffer) -> Result<(Act, 
         in_w: width,
         pad: 0,
         transposed: false,
+        up: 1,
         epilogue: Epilogue::identity(),
     };
     let x = b.conv("input", &conv, &feat, &wbuf, &ones, None, None, None)?;
@@ -108,7 +109,7 @@ fn layer(b: &mut Builder<'_>, l: &Sg3LayerConfig, x: &Act, ws: &wgpu::Buffer, w_
     let up_filter = b.tensor_opt(&format!("{prefix}.up_filter"))?;
     let down_filter = b.tensor_opt(&format!("{prefix}.down_filter"))?;
     let trivial = up_filter.is_none() && down_filter.is_none() && l.up_factor == 1 && l.down_factor == 1 && l.padding == [0; 4];
-    let conv = |epilogue| ConvSpec { c_in, c_out: co, kernel: k, in_h: h, in_w: w, pad: k - 1, transposed: false, epilogue };
+    let conv = |epilogue| ConvSpec { c_in, c_out: co, kernel: k, in_h: h, in_w: w, pad: k - 1, transposed: false, up: 1, epilogue };
     let out = if trivial {
         // ToRGB: filtered_lrelu with no filters is bias_act(slope, gain, clamp) in place.
         let epilogue = Epilogue { activation: Activation::Lrelu, alpha: slope, gain, clamp: l.conv_clamp, bias: true, noise: false, residual: false };
