@@ -1,6 +1,7 @@
 //! Every compute kernel run alone on the GPU (software Vulkan in CI) against a plain CPU loop
 //! written from NVIDIA's formulas, on small random problems with awkward sizes (tiles only
 //! partly filled, negative padding, clamps that bite).
+#![cfg(feature = "gpu")]
 
 mod gpu_common;
 

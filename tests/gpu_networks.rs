@@ -1,6 +1,7 @@
 //! Whole networks on the GPU engine (software Vulkan in CI) against NVIDIA's golden outputs for
 //! every fixture: mapping, images for every seed/psi/noise mode, the RGBA8 texture, every
 //! intermediate layer, and StyleGAN3 input transforms.
+#![cfg(feature = "gpu")]
 
 mod common;
 mod gpu_common;
@@ -146,7 +147,8 @@ fn stylegan3_r_layers_match_the_golden_outputs() {
     layers_match("sg3r_64");
 }
 
-/// The user transform (forward matrix, inverted by the engine) for every seed, as gen_images does.
+/// The user transform (forward matrix, inverted by the engine), as gen_images does: every
+/// transform for two seeds (lavapipe renders a 64² StyleGAN3 frame in seconds).
 fn transforms_match(net: &str) {
     let ctx = require_gpu!();
     let dir = require_fixture!(net);
@@ -154,7 +156,7 @@ fn transforms_match(net: &str) {
     for t in ["translate", "rotate", "both"] {
         let (m, _) = common::read_npy_f64(&dir.join(format!("xform_{t}_matrix.npy")));
         let matrix = [[m[0], m[1], m[2]], [m[3], m[4], m[5]], [m[6], m[7], m[8]]];
-        for seed in SEEDS {
+        for seed in [0, 85] {
             let (w, _) = read_npy_f32(&dir.join(format!("w_seed{seed}_psi1.0.npy")));
             let (want, _) = read_npy_f32(&dir.join(format!("xform_{t}_seed{seed}_psi1.0.npy")));
             engine.render(&w, &SynthesisOptions { input_transform: Some(matrix), ..Default::default() }).unwrap();

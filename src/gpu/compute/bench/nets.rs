@@ -31,11 +31,18 @@ impl BenchFamily {
 
     /// The architecture at `resolution` (a power of two ≥ 16) and random weights for it.
     pub fn network(self, resolution: usize, seed: u64) -> Result<(GeneratorConfig, Weights)> {
+        self.network_scaled(resolution, seed, 1)
+    }
+
+    /// The same with `channel_base` and `channel_max` divided by `divisor` (small networks for
+    /// tests on software adapters).
+    pub fn network_scaled(self, resolution: usize, seed: u64, divisor: usize) -> Result<(GeneratorConfig, Weights)> {
         let mut w = RandomWeights { seed, map: BTreeMap::new() };
+        let d = divisor.max(1) as f64;
         let config = match self {
-            Self::StyleGan2 => sg2(resolution, &mut w)?,
-            Self::StyleGan3T => sg3(resolution, 32768.0, 512.0, 3, false, &mut w)?,
-            Self::StyleGan3R => sg3(resolution, 65536.0, 1024.0, 1, true, &mut w)?,
+            Self::StyleGan2 => sg2(resolution, 32768.0 / d, 512.0 / d, &mut w)?,
+            Self::StyleGan3T => sg3(resolution, 32768.0 / d, 512.0 / d, 3, false, &mut w)?,
+            Self::StyleGan3R => sg3(resolution, 65536.0 / d, 1024.0 / d, 1, true, &mut w)?,
         };
         Ok((config, Weights::new(w.map)))
     }
@@ -105,12 +112,12 @@ fn lowpass(taps: usize) -> Vec<f32> {
     v.iter().map(|x| (x / s) as f32).collect()
 }
 
-/// StyleGAN2 config F: channel_base 32768, channel_max 512, 8 mapping layers, w 512.
-fn sg2(res: usize, w: &mut RandomWeights) -> Result<GeneratorConfig> {
+/// StyleGAN2 config F (channel_base 32768, channel_max 512), 8 mapping layers, w 512.
+fn sg2(res: usize, cbase: f64, cmax: f64, w: &mut RandomWeights) -> Result<GeneratorConfig> {
     let log2 = res.trailing_zeros() as usize;
     let num_ws = 2 * log2 - 2;
     let w_dim = 512;
-    let ch = |r: usize| (32768 / r).min(512);
+    let ch = |r: usize| ((cbase / r as f64).min(cmax) as usize).max(1);
     let filter: Vec<f32> = [1.0f32, 3.0, 3.0, 1.0].iter().flat_map(|a| [1.0f32, 3.0, 3.0, 1.0].map(|b| a * b / 64.0)).collect();
     let mut blocks = Vec::new();
     let mut w_index = 0;
@@ -208,7 +215,7 @@ fn sg3(res: usize, cbase: f64, cmax: f64, kernel: usize, radial: bool, w: &mut R
         let rate = 2f64.powf((2.0 * stop).min(res as f64).log2().ceil());
         half_widths.push(stop.max(rate / 2.0) - cutoff);
         sizes.push(if i >= num_layers - 1 { res } else { rate as usize + 2 * margin });
-        channels.push(if i == num_layers { 3 } else { ((cbase / 2.0) / cutoff).min(cmax).round_ties_even() as usize });
+        channels.push(if i == num_layers { 3 } else { (((cbase / 2.0) / cutoff).min(cmax).round_ties_even() as usize).max(1) });
         cutoffs.push(cutoff);
         stopbands.push(stop);
         rates.push(rate);
