@@ -9,19 +9,17 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// An error while reading or writing `path`.
-    #[error("{}: {source}", path.display())]
-    File {
-        path: PathBuf,
-        #[source]
-        source: Box<Error>,
-    },
-    #[error("{0}")]
+    /// (The inner error is part of the message and deliberately not exposed as `source()`, so
+    /// that printing the whole chain does not repeat it.)
+    #[error("{}: {inner}", path.display())]
+    File { path: PathBuf, inner: Box<Error> },
+    #[error(transparent)]
     Io(#[from] std::io::Error),
     /// Broken, truncated or hostile pickle bytes; carries the byte offset.
-    #[error("{0}")]
+    #[error(transparent)]
     Pickle(#[from] crate::checkpoint::pickle::PickleError),
     #[error("tensor computation failed: {0}")]
-    Candle(#[from] candle_core::Error),
+    Candle(candle_core::Error),
     /// The file parsed, but its content is not what a network checkpoint must hold.
     #[error("malformed checkpoint: {0}")]
     Format(String),
@@ -51,6 +49,12 @@ pub enum Error {
     DeviceLost(String),
 }
 
+impl From<candle_core::Error> for Error {
+    fn from(e: candle_core::Error) -> Self {
+        Error::Candle(e)
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
@@ -60,7 +64,7 @@ impl Error {
             Error::File { .. } => self,
             other => Error::File {
                 path: path.to_path_buf(),
-                source: Box::new(other),
+                inner: Box::new(other),
             },
         }
     }
@@ -68,7 +72,7 @@ impl Error {
     /// The innermost error, without file context.
     pub fn root(&self) -> &Error {
         match self {
-            Error::File { source, .. } => source.root(),
+            Error::File { inner, .. } => inner.root(),
             other => other,
         }
     }
@@ -82,5 +86,22 @@ pub trait ResultExt<T> {
 impl<T, E: Into<Error>> ResultExt<T> for std::result::Result<T, E> {
     fn in_file(self, path: &Path) -> Result<T> {
         self.map_err(|e| e.into().in_file(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The full chain (as `main` prints it with `{:#}`) names the file once and the problem once.
+    #[test]
+    fn printing_the_chain_does_not_repeat_the_problem() {
+        let e = Error::Format("no generator".into()).in_file(Path::new("a.pkl"));
+        assert_eq!(format!("{:#}", anyhow::Error::new(e)), "a.pkl: malformed checkpoint: no generator");
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "gone");
+        let e = Error::from(io).in_file(Path::new("b.pkl"));
+        assert_eq!(format!("{:#}", anyhow::Error::new(e)), "b.pkl: gone");
+        let e = Error::Format("x".into()).in_file(Path::new("c")).in_file(Path::new("d"));
+        assert_eq!(e.to_string(), "c: malformed checkpoint: x");
     }
 }

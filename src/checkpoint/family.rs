@@ -50,3 +50,40 @@ pub fn describe(g: &ModuleNode) -> String {
     }
     text
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn generator(synthesis: ModuleNode) -> ModuleNode {
+        let mut g = ModuleNode::new("Generator");
+        g.push_child("mapping", ModuleNode::new("MappingNetwork"));
+        g.push_child("synthesis", synthesis);
+        g
+    }
+
+    #[test]
+    fn by_structure() {
+        let mut s3 = ModuleNode::new("SynthesisNetwork");
+        s3.push_child("input", ModuleNode::new("SynthesisInput"));
+        assert_eq!(detect(&generator(s3)), Some(Family::StyleGan3));
+        let mut s2 = ModuleNode::new("SynthesisNetwork");
+        s2.push_child("b4", ModuleNode::new("SynthesisBlock"));
+        assert_eq!(detect(&generator(s2)), Some(Family::StyleGan2));
+    }
+
+    #[test]
+    fn by_source_docstring_then_unknown() {
+        let mut s = ModuleNode::new("SynthesisNetwork");
+        s.source_head = format!("\"\"\"Network architectures from the paper\n\"{SG3_DOC}\".\"\"\"");
+        assert_eq!(detect(&generator(s)), Some(Family::StyleGan3));
+        let mut g = generator(ModuleNode::new("SynthesisNetwork"));
+        g.source_head = SG2_DOC.to_string();
+        assert_eq!(detect(&g), Some(Family::StyleGan2));
+        let tri = generator(ModuleNode::new("TriPlaneSynthesis"));
+        assert_eq!(detect(&tri), None);
+        assert!(describe(&tri).contains("synthesis: TriPlaneSynthesis"), "{}", describe(&tri));
+        assert_eq!(detect(&ModuleNode::new("Generator")), None, "no synthesis child");
+    }
+}

@@ -12,6 +12,7 @@ pub mod module_tree;
 pub mod module_view;
 mod nvidia;
 pub mod pickle;
+pub mod safetensors_file;
 mod summary;
 
 use std::collections::BTreeMap;
@@ -135,13 +136,18 @@ impl Checkpoint {
     pub fn from_bytes(data: &[u8], path: &Path) -> Result<Self> {
         let result = match sniff(data) {
             Sniffed::Pickle => nvidia::read_pickle(data, path),
-            Sniffed::Safetensors => Err(Error::Unsupported("safetensors reading is being written".into())),
+            Sniffed::Safetensors => safetensors_file::read_safetensors(data, path),
             Sniffed::Zip => Err(Error::Unsupported(
                 "a zip archive (e.g. a `torch.save` `.pt` checkpoint); stylescope opens NVIDIA network pickles (.pkl) and its own .safetensors".into(),
             )),
             Sniffed::Unknown => Err(Error::Format("neither a network pickle nor a stylescope safetensors file".into())),
         };
         result.map_err(|e| e.in_file(path))
+    }
+
+    /// Writes networks `keys` (all when empty) as stylescope safetensors (see [`safetensors_file`]).
+    pub fn save_safetensors(&self, out: &Path, keys: &[&str]) -> Result<()> {
+        safetensors_file::write_safetensors(self, keys, out)
     }
 
     pub fn network(&self, key: &str) -> Option<&Network> {

@@ -2,6 +2,8 @@
 //! [`ModuleNode`]s: class name, parameters and buffers (materialised), children in registration
 //! order, and the plain attributes as JSON.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
 use super::pickle::json::to_json;
@@ -33,6 +35,20 @@ pub struct ModuleNode {
     pub init_kwargs: Value,
     /// Byte offset of the module's object in the pickle.
     pub offset: u64,
+    /// Position of each child in `children` (lookups stay O(1) on hostile, huge modules).
+    child_index: HashMap<String, usize>,
+}
+
+/// Inserts `(name, value)` with Python dict semantics: a repeated name replaces the value in
+/// its first position.
+fn insert_named<T>(items: &mut Vec<(String, T)>, index: &mut HashMap<String, usize>, name: String, value: T) {
+    match index.get(&name).and_then(|&i| items.get_mut(i)) {
+        Some(item) => item.1 = value,
+        None => {
+            index.insert(name.clone(), items.len());
+            items.push((name, value));
+        }
+    }
 }
 
 fn head(s: &str, max: usize) -> String {
@@ -44,6 +60,27 @@ fn head(s: &str, max: usize) -> String {
 }
 
 impl ModuleNode {
+    /// An empty module of class `class_name` (for tools and tests that build trees by hand).
+    pub fn new(class_name: impl Into<String>) -> Self {
+        ModuleNode {
+            class_name: class_name.into(),
+            source_head: String::new(),
+            params: Vec::new(),
+            buffers: Vec::new(),
+            children: Vec::new(),
+            attrs: Map::new(),
+            init_args: Value::Null,
+            init_kwargs: Value::Null,
+            offset: 0,
+            child_index: HashMap::new(),
+        }
+    }
+
+    /// Adds (or replaces) child `name`.
+    pub fn push_child(&mut self, name: impl Into<String>, child: ModuleNode) {
+        insert_named(&mut self.children, &mut self.child_index, name.into(), child);
+    }
+
     /// Reads the persistent module `id` (a `_reconstruct_persistent_obj(meta)` object).
     pub fn from_pickle(arena: &Arena<'_>, id: Id, budget: &mut Budget) -> PickleResult<Self> {
         Self::read(arena, id, budget, 0)
@@ -79,17 +116,7 @@ impl ModuleNode {
         };
         let state = arena.dict_require(meta, "state")?;
 
-        let mut node = ModuleNode {
-            class_name,
-            source_head,
-            params: Vec::new(),
-            buffers: Vec::new(),
-            children: Vec::new(),
-            attrs: Map::new(),
-            init_args: Value::Null,
-            init_kwargs: Value::Null,
-            offset,
-        };
+        let mut node = ModuleNode { source_head, offset, ..ModuleNode::new(class_name) };
         for &(k, v) in arena.dict(state)? {
             let key = arena.str(k)?;
             match key {
@@ -97,12 +124,13 @@ impl ModuleNode {
                 "_buffers" => node.buffers = read_tensors(arena, v, budget)?,
                 "_modules" => {
                     node.children.clear();
+                    node.child_index.clear();
                     for &(ck, cv) in tensor_dict(arena, v)? {
                         if arena.is_none(cv) {
                             continue;
                         }
                         let name = arena.str(ck)?.to_string();
-                        node.children.push((name, Self::read(arena, cv, budget, depth + 1)?));
+                        node.push_child(name, Self::read(arena, cv, budget, depth + 1)?);
                     }
                 }
                 "_init_args" => node.init_args = to_json(arena, v, budget)?,
@@ -119,7 +147,7 @@ impl ModuleNode {
     }
 
     pub fn child(&self, name: &str) -> Option<&ModuleNode> {
-        self.children.iter().rev().find(|(n, _)| n == name).map(|(_, c)| c)
+        self.child_index.get(name).and_then(|&i| self.children.get(i)).map(|(_, c)| c)
     }
 
     /// Parameter `name` (not `None`).
@@ -201,6 +229,7 @@ fn tensor_dict<'x>(arena: &'x Arena<'_>, id: Id) -> PickleResult<&'x [(Id, Id)]>
 
 fn read_tensors(arena: &Arena<'_>, id: Id, budget: &mut Budget) -> PickleResult<Vec<(String, Option<HostTensor>)>> {
     let mut out = Vec::new();
+    let mut index = HashMap::new();
     for &(k, v) in tensor_dict(arena, id)? {
         let name = arena.str(k)?.to_string();
         let tensor = match arena.get(v) {
@@ -214,7 +243,7 @@ fn read_tensors(arena: &Arena<'_>, id: Id, budget: &mut Budget) -> PickleResult<
             }
             _ => return Err(arena.type_error(v, "a tensor or None")),
         };
-        out.push((name, tensor));
+        insert_named(&mut out, &mut index, name, tensor);
     }
     Ok(out)
 }

@@ -2,6 +2,7 @@
 //! `augment_pipe`, `training_set_kwargs` (extra keys ignored), read with the restricted pickle
 //! machine and turned into [`Network`]s with typed architectures.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use crate::nn::config::{DiscriminatorConfig, GeneratorConfig};
@@ -44,11 +45,15 @@ pub fn read_pickle(data: &[u8], path: &Path) -> Result<Checkpoint> {
 
     // Last value per key, in first-appearance order (Python dict semantics).
     let mut entries: Vec<(String, Id)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
     for (k, v) in pairs {
         let Obj::Str(key) = arena.get(k) else { continue };
-        match entries.iter_mut().find(|(n, _)| n == key.as_ref()) {
-            Some(e) => e.1 = v,
-            None => entries.push((key.to_string(), v)),
+        match index.get(key.as_ref()) {
+            Some(&i) => entries[i].1 = v,
+            None => {
+                index.insert(key.to_string(), entries.len());
+                entries.push((key.to_string(), v));
+            }
         }
     }
 

@@ -1,6 +1,11 @@
 //! The `stylescope` command line. Everything the window can compute, the command line can too.
 //! Flags mirror NVIDIA's `gen_images.py` and `calc_metrics.py` where those exist.
 
+pub mod convert;
+pub mod generate;
+pub mod inspect;
+pub mod terminal_monitor;
+
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
@@ -22,6 +27,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Show the networks of a checkpoint: family, sizes, parameter counts, per-module table.
+    Inspect(inspect::InspectArgs),
+    /// Write networks of a checkpoint as stylescope safetensors.
+    Convert(convert::ConvertArgs),
+    /// Generate images from seeds (as NVIDIA's gen_images.py).
+    Generate(generate::GenerateArgs),
     /// Frames per second of the GPU (or CPU) engine.
     Bench(bench::BenchArgs),
 }
@@ -31,6 +42,9 @@ pub fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Some(command) => match command {
+            Command::Inspect(args) => inspect::run(args),
+            Command::Convert(args) => convert::run(args),
+            Command::Generate(args) => generate::run(args),
             Command::Bench(args) => bench::run(args),
         },
         None => open_window(cli.files),

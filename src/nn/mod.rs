@@ -5,9 +5,12 @@
 //! `synthesis.L3_52_512`). Nothing here knows about files: builders take a [`config`] and [`Weights`].
 
 pub mod config;
+pub mod filter_design;
 pub mod generator;
+pub mod image;
 pub mod mapping;
 pub mod ops;
+pub mod random_state;
 pub mod stylegan2;
 pub mod stylegan3;
 pub mod weights;

@@ -135,6 +135,7 @@ fn storage_type(module: &str, name: &str) -> Option<DType> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -124,6 +124,7 @@ impl TensorView {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use std::borrow::Cow;
 
