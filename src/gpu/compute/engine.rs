@@ -199,9 +199,7 @@ impl GpuEngine {
     }
 
     fn apply_options(&mut self, opts: &SynthesisOptions) -> Result<()> {
-        for slot in &mut self.noise {
-            slot.apply(&self.ctx, opts.noise_mode, opts.noise_seed);
-        }
+        NoiseSlot::apply_all(&mut self.noise, &self.ctx, opts.noise_mode, opts.noise_seed);
         if let Some((buffer, stored, current)) = &mut self.transform {
             let wanted = match &opts.input_transform {
                 None => *stored,

@@ -3,6 +3,7 @@
 
 use crate::gpu::compute::GpuContext;
 use crate::nn::NoiseMode;
+use crate::nn::random_state::RandomState;
 
 /// One layer's noise buffer and what it currently holds.
 #[derive(Debug)]
@@ -13,53 +14,33 @@ pub(crate) struct NoiseSlot {
     pub constant: Vec<f32>,
     /// `None`: the plane holds `noise_const`; `Some(seed)`: random noise of that seed.
     pub holds_random: Option<u64>,
-    /// Distinguishes the layers' random planes for one seed.
-    pub index: u64,
     /// The gain written last.
     pub gain: f32,
 }
 
 impl NoiseSlot {
-    /// Makes the buffer match `mode`: gain `strength` (const, random) or 0 (none), with the
-    /// constant or a seeded Gaussian plane.
-    pub(crate) fn apply(&mut self, ctx: &GpuContext, mode: NoiseMode, seed: u64) {
-        let gain = if mode == NoiseMode::None { 0.0 } else { self.strength };
-        if gain != self.gain {
-            ctx.queue().write_buffer(&self.buffer, 0, bytemuck::bytes_of(&gain));
-            self.gain = gain;
-        }
-        let wanted = if mode == NoiseMode::Random { Some(seed) } else { None };
-        if mode != NoiseMode::None && wanted != self.holds_random {
-            let plane = match wanted {
-                Some(seed) => gaussian_plane(seed, self.index, self.constant.len()),
-                None => self.constant.clone(),
+    /// Makes every layer's buffer match `mode`: gain `strength` (const, random) or 0 (none), and
+    /// the constant plane, or random planes drawn in forward order from one NumPy-compatible
+    /// generator seeded as the CPU engine seeds it (so both engines add the same noise).
+    pub(crate) fn apply_all(slots: &mut [NoiseSlot], ctx: &GpuContext, mode: NoiseMode, seed: u64) {
+        let wanted = (mode == NoiseMode::Random).then_some(seed);
+        let redraw = mode == NoiseMode::Random && slots.iter().any(|s| s.holds_random != wanted);
+        let mut rng = redraw.then(|| RandomState::new((seed ^ (seed >> 32)) as u32));
+        for slot in slots {
+            let gain = if mode == NoiseMode::None { 0.0 } else { slot.strength };
+            if gain != slot.gain {
+                ctx.queue().write_buffer(&slot.buffer, 0, bytemuck::bytes_of(&gain));
+                slot.gain = gain;
+            }
+            let plane = match (&mut rng, mode) {
+                (Some(rng), _) => Some(rng.randn(slot.constant.len()).into_iter().map(|v| v as f32).collect::<Vec<f32>>()),
+                (None, NoiseMode::Const) if slot.holds_random.is_some() => Some(slot.constant.clone()),
+                _ => None,
             };
-            ctx.queue().write_buffer(&self.buffer, 16, bytemuck::cast_slice(&plane));
-            self.holds_random = wanted;
+            if let Some(plane) = plane {
+                ctx.queue().write_buffer(&slot.buffer, 16, bytemuck::cast_slice(&plane));
+                slot.holds_random = wanted;
+            }
         }
     }
-}
-
-/// Standard normal values from splitmix64 and Box–Muller, a function of (seed, layer index).
-/// PyTorch's generator cannot be reproduced, so random noise is only self-consistent.
-pub(crate) fn gaussian_plane(seed: u64, index: u64, len: usize) -> Vec<f32> {
-    let mut state = seed ^ index.wrapping_mul(0xD1B5_4A32_D192_ED03);
-    let mut next = move || {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    };
-    let mut out = Vec::with_capacity(len + 1);
-    while out.len() < len {
-        let u1 = ((next() >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
-        let u2 = (next() >> 11) as f64 / (1u64 << 53) as f64;
-        let r = (-2.0 * u1.ln()).sqrt();
-        let a = 2.0 * std::f64::consts::PI * u2;
-        out.push((r * a.cos()) as f32);
-        out.push((r * a.sin()) as f32);
-    }
-    out.truncate(len);
-    out
 }

@@ -99,7 +99,7 @@ fn layer(
         let mut data = vec![strength, 0.0, 0.0, 0.0];
         data.extend_from_slice(&constant);
         let buffer = b.upload(&format!("{prefix}.noise"), &data)?;
-        noise.push(NoiseSlot { buffer: buffer.clone(), strength, constant, holds_random: None, index: noise.len() as u64, gain: strength });
+        noise.push(NoiseSlot { buffer: buffer.clone(), strength, constant, holds_random: None, gain: strength });
         Some(buffer)
     } else {
         None
