@@ -2,16 +2,9 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
-/// Which engine runs the networks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum EngineKind {
-    /// The WGSL compute engine on the best GPU adapter (software Vulkan/GL if nothing else).
-    Gpu,
-    /// The candle CPU engine.
-    Cpu,
-}
+use crate::cli::engine_kind::EngineKind;
 
 /// Times NVIDIA's default StyleGAN2 (config F), StyleGAN3-T and StyleGAN3-R architectures with
 /// random weights, or one network file, and prints frames per second.

@@ -11,6 +11,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 pub mod bench;
+pub mod engine_kind;
+pub mod generate_gpu;
 
 /// A native laboratory for StyleGAN2 and StyleGAN3 networks.
 ///
