@@ -215,6 +215,19 @@ impl GpuEngine {
         Ok(())
     }
 
+    /// Renders once with every dispatch in its own submission and returns each dispatch's label
+    /// and wall-clock seconds (for finding slow kernels; slower than [`GpuEngine::render`]).
+    pub fn profile(&mut self, ws: &[f32], opts: &SynthesisOptions) -> Result<Vec<(String, f64)>> {
+        self.render(ws, opts)?;
+        let mut times = Vec::with_capacity(self.synthesis.steps.len() + 1);
+        for step in self.synthesis.steps.iter().chain(std::iter::once(&self.rgba)) {
+            let t = std::time::Instant::now();
+            step.run(&self.ctx)?;
+            times.push((step.label.clone(), t.elapsed().as_secs_f64()));
+        }
+        Ok(times)
+    }
+
     /// The float image `[1, C, H, W]` of the last full render.
     pub fn read_back_image(&self) -> Result<Tensor> {
         if !self.image_valid {
