@@ -2,6 +2,7 @@
 //! StyleGAN3 transforms, layers) and other architectures with random weights (orig and
 //! conditional StyleGAN2, one-channel and unclamped StyleGAN3). Images in [-1, 1] must agree
 //! within 1e-3 (max abs); the measured errors are printed.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on failure (clippy.toml)
 
 #![cfg(feature = "gpu")]
 
@@ -64,7 +65,11 @@ fn fixture(net: &str, modes: &[NoiseMode], transforms: bool) {
     for seed in [0, 85, 265] {
         for psi in [1.0, 0.7] {
             for &noise_mode in modes {
-                let opts = SynthesisOptions { noise_mode, noise_seed: 3 + seed, ..Default::default() };
+                let opts = SynthesisOptions {
+                    noise_mode,
+                    noise_seed: 3 + seed,
+                    ..Default::default()
+                };
                 let d = compare(&ctx, &cpu, &mut gpu, seed, psi, None, &opts);
                 eprintln!("{net} seed {seed} psi {psi} noise {noise_mode:?}: GPU vs CPU max abs diff {d:.3e}");
                 assert!(d <= 1e-3, "{net} seed {seed} psi {psi} {noise_mode:?}: {d}");
@@ -75,7 +80,10 @@ fn fixture(net: &str, modes: &[NoiseMode], transforms: bool) {
     if transforms {
         let a = 31f64.to_radians();
         let m = [[a.cos(), a.sin(), -0.07], [-a.sin(), a.cos(), 0.11], [0.0, 0.0, 1.0]];
-        let opts = SynthesisOptions { input_transform: Some(m), ..Default::default() };
+        let opts = SynthesisOptions {
+            input_transform: Some(m),
+            ..Default::default()
+        };
         let d = compare(&ctx, &cpu, &mut gpu, 7, 1.0, None, &opts);
         eprintln!("{net} transformed: GPU vs CPU max abs diff {d:.3e}");
         assert!(d <= 1e-3);
@@ -84,7 +92,10 @@ fn fixture(net: &str, modes: &[NoiseMode], transforms: bool) {
     // Every layer of one render.
     let z = z_tensor(&[1], config.z_dim(), &Device::Cpu).unwrap();
     let ws = cpu.mapping(&z, None, 1.0, None).unwrap();
-    let opts = SynthesisOptions { capture: Capture::All, ..Default::default() };
+    let opts = SynthesisOptions {
+        capture: Capture::All,
+        ..Default::default()
+    };
     let out = cpu.synthesis(&ws, &opts).unwrap();
     gpu.render(&flat(&ws), &opts).unwrap();
     for (name, t) in &out.layers {
@@ -94,7 +105,10 @@ fn fixture(net: &str, modes: &[NoiseMode], transforms: bool) {
         let d = max_abs_diff(&flat(&got), &want);
         assert!(d <= 1e-4 * scale, "{net} layer {name}: {d} (scale {scale})");
     }
-    eprintln!("{net}: worst GPU vs CPU image difference {worst:.3e}; {} layers agree", out.layers.len());
+    eprintln!(
+        "{net}: worst GPU vs CPU image difference {worst:.3e}; {} layers agree",
+        out.layers.len()
+    );
 }
 
 #[test]
@@ -116,29 +130,35 @@ fn stylegan3_r_fixture_gpu_matches_cpu() {
 fn other_stylegan2_architectures_gpu_matches_cpu() {
     let ctx = require_gpu!();
     let cases = [
-        ("orig, conditional, 1 channel, no clamp", Sg2Hyper {
-            img_resolution: 32,
-            img_channels: 1,
-            c_dim: 5,
-            z_dim: 24,
-            w_dim: 32,
-            mapping_layers: 3,
-            channel_base: 512,
-            channel_max: 32,
-            conv_clamp: None,
-            architecture: Sg2Architecture::Orig,
-            ..Sg2Hyper::default()
-        }),
-        ("skip, 16², 4 channels", Sg2Hyper {
-            img_resolution: 16,
-            img_channels: 4,
-            z_dim: 16,
-            w_dim: 16,
-            mapping_layers: 1,
-            channel_base: 256,
-            channel_max: 24,
-            ..Sg2Hyper::default()
-        }),
+        (
+            "orig, conditional, 1 channel, no clamp",
+            Sg2Hyper {
+                img_resolution: 32,
+                img_channels: 1,
+                c_dim: 5,
+                z_dim: 24,
+                w_dim: 32,
+                mapping_layers: 3,
+                channel_base: 512,
+                channel_max: 32,
+                conv_clamp: None,
+                architecture: Sg2Architecture::Orig,
+                ..Sg2Hyper::default()
+            },
+        ),
+        (
+            "skip, 16², 4 channels",
+            Sg2Hyper {
+                img_resolution: 16,
+                img_channels: 4,
+                z_dim: 16,
+                w_dim: 16,
+                mapping_layers: 1,
+                channel_base: 256,
+                channel_max: 24,
+                ..Sg2Hyper::default()
+            },
+        ),
     ];
     for (name, hyper) in cases {
         let config = hyper.config().unwrap();
@@ -155,10 +175,24 @@ fn other_stylegan2_architectures_gpu_matches_cpu() {
 #[test]
 fn other_stylegan3_architectures_gpu_matches_cpu() {
     let ctx = require_gpu!();
-    let small = |h: Sg3Hyper| Sg3Hyper { z_dim: 16, w_dim: 16, channel_base: h.channel_base / 64.0, channel_max: h.channel_max / 32.0, ..h };
+    let small = |h: Sg3Hyper| Sg3Hyper {
+        z_dim: 16,
+        w_dim: 16,
+        channel_base: h.channel_base / 64.0,
+        channel_max: h.channel_max / 32.0,
+        ..h
+    };
     let cases = [
         ("T 16²", small(Sg3Hyper::t(16))),
-        ("R 32², 1 channel, no clamp, 8 layers", Sg3Hyper { img_channels: 1, conv_clamp: None, num_layers: 8, ..small(Sg3Hyper::r(32)) }),
+        (
+            "R 32², 1 channel, no clamp, 8 layers",
+            Sg3Hyper {
+                img_channels: 1,
+                conv_clamp: None,
+                num_layers: 8,
+                ..small(Sg3Hyper::r(32))
+            },
+        ),
     ];
     for (name, hyper) in cases {
         let config = hyper.config().unwrap();
@@ -166,7 +200,10 @@ fn other_stylegan3_architectures_gpu_matches_cpu() {
         let config = GeneratorConfig::StyleGan3(config);
         let (cpu, mut gpu) = engines(&ctx, &config, &weights);
         let a = 0.3f64;
-        let opts = SynthesisOptions { input_transform: Some([[a.cos(), a.sin(), 0.2], [-a.sin(), a.cos(), 0.0], [0.0, 0.0, 1.0]]), ..Default::default() };
+        let opts = SynthesisOptions {
+            input_transform: Some([[a.cos(), a.sin(), 0.2], [-a.sin(), a.cos(), 0.0], [0.0, 0.0, 1.0]]),
+            ..Default::default()
+        };
         let d = compare(&ctx, &cpu, &mut gpu, 9, 1.0, None, &opts);
         eprintln!("StyleGAN3 {name}: GPU vs CPU max abs diff {d:.3e}");
         assert!(d <= 1e-3, "{name}: {d}");

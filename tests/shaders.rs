@@ -1,6 +1,7 @@
 //! Every WGSL file under `shaders/` (compute kernels and display shaders alike) parses and
 //! validates with naga, the shader compiler inside wgpu, so a broken shader fails here with
 //! naga's message instead of at pipeline creation inside the app.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on failure (clippy.toml)
 
 use std::path::{Path, PathBuf};
 
@@ -19,9 +20,12 @@ fn wgsl_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn validate(path: &Path) -> Result<naga::valid::ModuleInfo, String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     let module = naga::front::wgsl::parse_str(&text).map_err(|e| e.emit_to_string(&text))?;
-    naga::valid::Validator::new(naga::valid::ValidationFlags::all(), naga::valid::Capabilities::default())
-        .validate(&module)
-        .map_err(|e| e.emit_to_string(&text))
+    naga::valid::Validator::new(
+        naga::valid::ValidationFlags::all(),
+        naga::valid::Capabilities::default(),
+    )
+    .validate(&module)
+    .map_err(|e| e.emit_to_string(&text))
 }
 
 #[test]
@@ -43,8 +47,15 @@ fn every_wgsl_file_validates_with_naga() {
 fn the_compute_kernels_are_all_present() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("shaders/compute");
     for name in [
-        "fc", "mapping", "modconv_styles", "modconv", "upfirdn2d", "filtered_lrelu", "bias_act",
-        "fourier_input", "to_rgba8",
+        "fc",
+        "mapping",
+        "modconv_styles",
+        "modconv",
+        "upfirdn2d",
+        "filtered_lrelu",
+        "bias_act",
+        "fourier_input",
+        "to_rgba8",
     ] {
         let path = dir.join(format!("{name}.wgsl"));
         assert!(path.is_file(), "missing kernel {}", path.display());

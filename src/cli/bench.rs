@@ -28,6 +28,10 @@ pub struct BenchArgs {
     /// Stop timing a network after this many seconds (at least one frame is timed).
     #[arg(long, default_value_t = 20.0)]
     pub max_seconds: f64,
+    /// Divide the architectures' channel base and maximum by this (1 = NVIDIA's sizes; e.g. 16
+    /// for small networks that a software adapter can time).
+    #[arg(long, default_value_t = 1)]
+    pub channel_divisor: usize,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
@@ -59,18 +63,33 @@ fn gpu(args: BenchArgs) -> anyhow::Result<()> {
     if let Some(r) = args.resolutions.iter().find(|r| !r.is_power_of_two() || **r < 16) {
         anyhow::bail!("resolution {r} is not a power of two ≥ 16");
     }
-    let options = BenchOptions { families, resolutions: args.resolutions, frames: args.frames, max_seconds: args.max_seconds };
+    let options = BenchOptions {
+        families,
+        resolutions: args.resolutions,
+        frames: args.frames,
+        max_seconds: args.max_seconds,
+        channel_divisor: args.channel_divisor,
+    };
     let ctx = GpuContext::headless()?;
     let report = match &args.network {
         None => bench(&ctx, &options, &crate::progress::Silent)?,
         Some(path) => {
             let ckpt = Checkpoint::open(path)?;
             let net = ckpt.generator_network()?;
-            let NetworkKind::Generator(config) = &net.kind else { anyhow::bail!("{}: no generator", path.display()) };
+            let NetworkKind::Generator(config) = &net.kind else {
+                anyhow::bail!("{}: no generator", path.display())
+            };
             let weights = ckpt.weights(&net.key, &candle_core::Device::Cpu)?;
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let row = bench_network(&ctx, &name, config, &weights, &options)?;
-            BenchReport { adapter: ctx.description(), software: ctx.is_software(), rows: vec![row] }
+            BenchReport {
+                adapter: ctx.description(),
+                software: ctx.is_software(),
+                rows: vec![row],
+            }
         }
     };
     if args.json {

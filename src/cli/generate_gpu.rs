@@ -34,7 +34,10 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
             None
         }
         (0, None) => None,
-        (_, None) => bail!("{}: must specify a class label with --class when using a conditional network", args.network.display()),
+        (_, None) => bail!(
+            "{}: must specify a class label with --class when using a conditional network",
+            args.network.display()
+        ),
         (c_dim, Some(c)) => Some(class_label(c_dim, c, 1, &device)?.flatten_all()?.to_vec1::<f32>()?),
     };
     let sg3_flags = [
@@ -58,10 +61,22 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
     let ctx = GpuContext::headless()?;
     eprintln!("GPU engine on {}", ctx.description());
     let mut engine = GpuEngine::new(&ctx, config, &weights).map_err(|e| e.in_file(&args.network))?;
-    let w_avg = weights.get("mapping.w_avg", &[config.w_dim()])?.flatten_all()?.to_vec1::<f32>()?;
+    let w_avg = weights
+        .get("mapping.w_avg", &[config.w_dim()])?
+        .flatten_all()?
+        .to_vec1::<f32>()?;
     std::fs::create_dir_all(&args.outdir).with_context(|| format!("cannot create {}", args.outdir.display()))?;
-    let capture = if args.save_layers { Capture::All } else { Capture::Nothing };
-    let opts = SynthesisOptions { noise_mode: args.noise_mode, noise_seed: args.noise_seed, capture, input_transform };
+    let capture = if args.save_layers {
+        Capture::All
+    } else {
+        Capture::Nothing
+    };
+    let opts = SynthesisOptions {
+        noise_mode: args.noise_mode,
+        noise_seed: args.noise_seed,
+        capture,
+        input_transform,
+    };
     let (num_ws, w_dim) = (config.num_ws(), config.w_dim());
 
     let monitor = TerminalMonitor::new("generating");
@@ -70,7 +85,9 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
             if seeds.len() > 1 {
                 monitor.set_count(i as u64, seeds.len() as u64)?;
             }
-            let z = z_tensor(&[seed], config.z_dim(), &device)?.flatten_all()?.to_vec1::<f32>()?;
+            let z = z_tensor(&[seed], config.z_dim(), &device)?
+                .flatten_all()?
+                .to_vec1::<f32>()?;
             let mut ws = engine.mapping(&z, label.as_deref(), args.trunc, args.trunc_cutoff)?;
             if args.pseudo_align {
                 ws[..w_dim].copy_from_slice(&w_avg);

@@ -2,8 +2,8 @@
 //! order in one submission, and wgpu orders the dispatches), so that a 1024² StyleGAN3 keeps
 //! only a few layers alive instead of all of them.
 
-use crate::gpu::compute::GpuContext;
 use crate::Result;
+use crate::gpu::compute::GpuContext;
 
 /// Buffers handed out by [`Arena::alloc`] and returned by [`Arena::free`].
 #[derive(Debug, Default)]

@@ -60,7 +60,12 @@ impl GpuContext {
         Self::build(device, queue, info, Arc::new(Mutex::new(None)))
     }
 
-    fn build(device: wgpu::Device, queue: wgpu::Queue, info: wgpu::AdapterInfo, uncaptured: Arc<Mutex<Option<String>>>) -> Self {
+    fn build(
+        device: wgpu::Device,
+        queue: wgpu::Queue,
+        info: wgpu::AdapterInfo,
+        uncaptured: Arc<Mutex<Option<String>>>,
+    ) -> Self {
         let lost = Arc::new(Mutex::new(None));
         let sink = Arc::clone(&lost);
         device.set_device_lost_callback(move |reason, message| {
@@ -201,7 +206,7 @@ impl GpuContext {
     /// A uniform buffer holding `words` (padded to 16 bytes), writable per frame.
     pub(crate) fn uniform(&self, label: &str, words: &[u32]) -> wgpu::Buffer {
         let mut padded = words.to_vec();
-        while padded.is_empty() || padded.len() % 4 != 0 {
+        while padded.is_empty() || !padded.len().is_multiple_of(4) {
             padded.push(0);
         }
         let buffer = self.device.create_buffer(&wgpu::BufferDescriptor {
@@ -233,7 +238,10 @@ impl GpuContext {
     /// Waits for submission `index`, at most [`GpuContext::timeout`].
     pub(crate) fn wait(&self, index: wgpu::SubmissionIndex) -> Result<()> {
         self.check()?;
-        let result = self.device.poll(wgpu::PollType::Wait { submission_index: Some(index), timeout: Some(self.timeout) });
+        let result = self.device.poll(wgpu::PollType::Wait {
+            submission_index: Some(index),
+            timeout: Some(self.timeout),
+        });
         self.check()?;
         match result {
             Ok(_) => Ok(()),
@@ -263,7 +271,10 @@ impl GpuContext {
             }
         });
         self.check()?;
-        let polled = self.device.poll(wgpu::PollType::Wait { submission_index: None, timeout: Some(self.timeout) });
+        let polled = self.device.poll(wgpu::PollType::Wait {
+            submission_index: None,
+            timeout: Some(self.timeout),
+        });
         self.check()?;
         polled.map_err(|e| Error::Gpu(format!("reading back from the GPU failed: {e}")))?;
         let state = done.lock().ok().and_then(|mut g| g.take());
@@ -286,7 +297,9 @@ impl GpuContext {
     pub(crate) fn read_f32(&self, src: &wgpu::Buffer, len: usize) -> Result<Vec<f32>> {
         let bytes = 4 * len as u64;
         let staging = self.staging("stylescope read-back", bytes);
-        let mut encoder = self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("read-back") });
+        let mut encoder = self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
+            label: Some("read-back"),
+        });
         encoder.copy_buffer_to_buffer(src, 0, &staging, 0, bytes);
         self.submit_and_wait(encoder)?;
         self.map_f32(&staging, len)
@@ -307,7 +320,10 @@ pub fn device_descriptor(adapter: &wgpu::Adapter) -> wgpu::DeviceDescriptor<'sta
 
 /// Whether an adapter can run compute shaders at all.
 pub fn supports_compute(adapter: &wgpu::Adapter) -> bool {
-    adapter.get_downlevel_capabilities().flags.contains(wgpu::DownlevelFlags::COMPUTE_SHADERS)
+    adapter
+        .get_downlevel_capabilities()
+        .flags
+        .contains(wgpu::DownlevelFlags::COMPUTE_SHADERS)
         && adapter.limits().max_storage_buffers_per_shader_stage >= 8
         && adapter.limits().max_compute_invocations_per_workgroup >= 256
 }
@@ -352,7 +368,9 @@ fn pick_adapter(instance: &wgpu::Instance, backends: wgpu::Backends) -> Result<w
     });
     all.into_iter().next().ok_or_else(|| {
         Error::Gpu(if seen.is_empty() {
-            format!("no GPU adapter found (backends {backends:?}); install a Vulkan or GL driver, or use the CPU engine")
+            format!(
+                "no GPU adapter found (backends {backends:?}); install a Vulkan or GL driver, or use the CPU engine"
+            )
         } else {
             format!(
                 "no adapter can run the compute engine (needs compute shaders, 8 storage buffers per stage, \

@@ -62,9 +62,15 @@ impl GpuEngine {
             }
         };
         let synthesis = b.finish();
-        let out = synthesis.output().ok_or_else(|| Error::Format("the synthesis network has no output".into()))?;
+        let out = synthesis
+            .output()
+            .ok_or_else(|| Error::Format("the synthesis network has no output".into()))?;
         let [channels, height, width] = out.shape;
-        let rgba_spec = RgbaSpec { channels, height, width };
+        let rgba_spec = RgbaSpec {
+            channels,
+            height,
+            width,
+        };
         let texture = rgba_spec.create_texture(ctx, "stylescope image")?;
         let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
         let rgba = rgba_spec.step(ctx, "to_rgba8", &out.buffer, &view)?;
@@ -107,7 +113,11 @@ impl GpuEngine {
     /// The names and `[channels, height, width]` of the outputs [`Capture`] can select, in
     /// forward order (the visualizer's names; the last is `output`).
     pub fn layer_names(&self) -> Vec<(String, [usize; 3])> {
-        self.synthesis.layers.iter().map(|l| (l.name.clone(), l.shape)).collect()
+        self.synthesis
+            .layers
+            .iter()
+            .map(|l| (l.name.clone(), l.shape))
+            .collect()
     }
 
     /// Bytes of GPU memory held for weights and for activations.
@@ -124,7 +134,9 @@ impl GpuEngine {
         self.mapping.prepare(&self.ctx, z, c, psi, cutoff)?;
         let ctx = self.ctx.clone();
         ctx.scoped("running the mapping network", || {
-            let mut encoder = ctx.device().create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("mapping") });
+            let mut encoder = ctx
+                .device()
+                .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("mapping") });
             self.mapping.network.record(&mut encoder, usize::MAX, &[]);
             ctx.submit_and_wait(encoder)
         })?;
@@ -139,7 +151,10 @@ impl GpuEngine {
     pub fn render(&mut self, ws: &[f32], opts: &SynthesisOptions) -> Result<()> {
         let expected = self.config.num_ws() * self.config.w_dim();
         if ws.len() != expected {
-            return Err(Error::Invalid(format!("ws has {} values; this network takes {expected}", ws.len())));
+            return Err(Error::Invalid(format!(
+                "ws has {} values; this network takes {expected}",
+                ws.len()
+            )));
         }
         if let Some(i) = ws.iter().position(|v| !v.is_finite()) {
             return Err(Error::Invalid(format!("ws[{i}] is {} (not a finite number)", ws[i])));
@@ -149,7 +164,14 @@ impl GpuEngine {
     }
 
     /// Mapping and synthesis in one submission (no read-back of ws).
-    pub fn render_z(&mut self, z: &[f32], c: Option<&[f32]>, psi: f64, cutoff: Option<usize>, opts: &SynthesisOptions) -> Result<()> {
+    pub fn render_z(
+        &mut self,
+        z: &[f32],
+        c: Option<&[f32]>,
+        psi: f64,
+        cutoff: Option<usize>,
+        opts: &SynthesisOptions,
+    ) -> Result<()> {
         self.mapping.prepare(&self.ctx, z, c, psi, cutoff)?;
         self.run(true, opts)
     }
@@ -159,7 +181,10 @@ impl GpuEngine {
         self.apply_options(opts)?;
         let (last, wanted): (usize, Vec<&str>) = match &opts.capture {
             Capture::Nothing => (usize::MAX, Vec::new()),
-            Capture::All => (usize::MAX, self.synthesis.layers.iter().map(|l| l.name.as_str()).collect()),
+            Capture::All => (
+                usize::MAX,
+                self.synthesis.layers.iter().map(|l| l.name.as_str()).collect(),
+            ),
             Capture::Until(name) => {
                 let slot = self.synthesis.layer(name).ok_or_else(|| {
                     let names: Vec<&str> = self.synthesis.layers.iter().map(|l| l.name.as_str()).collect();
@@ -170,7 +195,9 @@ impl GpuEngine {
         };
         let mut copies = Vec::new();
         for name in &wanted {
-            let Some(slot) = self.synthesis.layer(name) else { continue };
+            let Some(slot) = self.synthesis.layer(name) else {
+                continue;
+            };
             let bytes = 4 * slot.len() as u64;
             let staging = self
                 .staging
@@ -182,13 +209,18 @@ impl GpuEngine {
         let full = last >= self.synthesis.steps.len().saturating_sub(1);
         let ctx = self.ctx.clone();
         ctx.scoped("rendering on the GPU", || {
-            let mut encoder = ctx.device().create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("render") });
+            let mut encoder = ctx
+                .device()
+                .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("render") });
             if with_mapping {
                 self.mapping.network.record(&mut encoder, usize::MAX, &[]);
             }
             self.synthesis.record(&mut encoder, last, &copies);
             if full {
-                let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor { label: Some("to_rgba8"), timestamp_writes: None });
+                let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                    label: Some("to_rgba8"),
+                    timestamp_writes: None,
+                });
                 self.rgba.record(&mut pass);
             }
             ctx.submit_and_wait(encoder)
@@ -231,9 +263,14 @@ impl GpuEngine {
     /// The float image `[1, C, H, W]` of the last full render.
     pub fn read_back_image(&self) -> Result<Tensor> {
         if !self.image_valid {
-            return Err(Error::Invalid("no image rendered yet (the last render stopped at a layer)".into()));
+            return Err(Error::Invalid(
+                "no image rendered yet (the last render stopped at a layer)".into(),
+            ));
         }
-        let slot = self.synthesis.output().ok_or_else(|| Error::Format("no output".into()))?;
+        let slot = self
+            .synthesis
+            .output()
+            .ok_or_else(|| Error::Format("no output".into()))?;
         let data = self.ctx.read_f32(&slot.buffer, slot.len())?;
         let [c, h, w] = slot.shape;
         Ok(Tensor::from_vec(data, (1, c, h, w), &Device::Cpu)?)
@@ -261,7 +298,10 @@ impl GpuEngine {
                 "layer `{name}` was not captured by the last render (render with Capture::All or Capture::Until)"
             )));
         }
-        let staging = self.staging.get(name).ok_or_else(|| Error::Invalid(format!("layer `{name}` has no read-back buffer")))?;
+        let staging = self
+            .staging
+            .get(name)
+            .ok_or_else(|| Error::Invalid(format!("layer `{name}` has no read-back buffer")))?;
         let data = self.ctx.map_f32(staging, slot.len())?;
         let [c, h, w] = slot.shape;
         Ok(Tensor::from_vec(data, (1, c, h, w), &Device::Cpu)?)
@@ -301,7 +341,17 @@ mod tests {
         let m = [[a.cos(), a.sin(), 0.13], [-a.sin(), a.cos(), -0.21], [0.0, 0.0, 1.0]];
         let inv = inverse_f32(&m).unwrap();
         // manifest.json (sg3t_64, `both`): buffer_float32
-        let want = [0.9563047289848328, -0.2923716902732849, -0.18571767210960388, 0.2923716902732849, 0.9563047289848328, 0.16281567513942719, 0.0, 0.0, 1.0];
+        let want = [
+            0.9563047289848328,
+            -0.2923716902732849,
+            -0.18571767210960388,
+            0.2923716902732849,
+            0.9563047289848328,
+            0.16281567513942719,
+            0.0,
+            0.0,
+            1.0,
+        ];
         for (g, w) in inv.iter().zip(want) {
             assert!((*g as f64 - w).abs() < 1e-7, "{inv:?}");
         }

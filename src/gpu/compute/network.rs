@@ -38,7 +38,10 @@ impl Network {
                 end = s;
             }
             {
-                let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor { label: Some("synthesis"), timestamp_writes: None });
+                let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                    label: Some("synthesis"),
+                    timestamp_writes: None,
+                });
                 for step in &self.steps[start..=end] {
                     step.record(&mut pass);
                 }

@@ -74,7 +74,10 @@ impl Pipelines {
                 cache: None,
             }))
         })?;
-        self.pipelines.lock().map_err(|_| poisoned())?.insert(key, pipeline.clone());
+        self.pipelines
+            .lock()
+            .map_err(|_| poisoned())?
+            .insert(key, pipeline.clone());
         Ok(pipeline)
     }
 }

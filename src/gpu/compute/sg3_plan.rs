@@ -22,7 +22,14 @@ pub(crate) fn build(b: &mut Builder<'_>, c: &Sg3Config, ws: &wgpu::Buffer) -> Re
     }
     let [ch, h, w] = x.1;
     let img = b.alloc("output", ch * h * w)?;
-    let scale = BiasActSpec { channels: ch, plane: h * w, activation: Activation::Linear, alpha: 0.0, gain: c.output_scale, clamp: None };
+    let scale = BiasActSpec {
+        channels: ch,
+        plane: h * w,
+        activation: Activation::Linear,
+        alpha: 0.0,
+        gain: c.output_scale,
+        clamp: None,
+    };
     let step = scale.step(b.ctx, "output scale", &x.0, None, &img)?;
     b.push(step);
     b.name_layer("output", &img, x.1);
@@ -42,7 +49,13 @@ fn input(b: &mut Builder<'_>, c: &Sg3Config, ws: &wgpu::Buffer) -> Result<(Act, 
     let fp: Vec<f32> = freqs.iter().chain(&phases).copied().collect();
     let fp = b.upload("synthesis.input.freqs+phases", &fp)?;
     let transform = b.upload("synthesis.input.transform", &stored)?;
-    let spec = FourierSpec { channels: ch, width, height, sampling_rate: ic.sampling_rate, bandwidth: ic.bandwidth };
+    let spec = FourierSpec {
+        channels: ch,
+        width,
+        height,
+        sampling_rate: ic.sampling_rate,
+        bandwidth: ic.bandwidth,
+    };
     let prep = b.alloc("input prep", 4 * ch)?;
     let step = spec.prep_step(b.ctx, "input frequencies", &t, &transform, &fp, &prep)?;
     b.push(step);
@@ -85,7 +98,11 @@ fn layer(b: &mut Builder<'_>, l: &Sg3LayerConfig, x: &Act, ws: &wgpu::Buffer, w_
     }
     let (co, k) = (l.out_channels, l.conv_kernel);
     let demodulate = !l.is_torgb;
-    let style_scale = if l.is_torgb { 1.0 / ((c_in * k * k) as f64).sqrt() } else { 1.0 };
+    let style_scale = if l.is_torgb {
+        1.0 / ((c_in * k * k) as f64).sqrt()
+    } else {
+        1.0
+    };
     let s = b.affine(&format!("{prefix}.affine"), &l.affine, ws, w_row, style_scale)?;
     let mut weight = b.tensor(&format!("{prefix}.weight"), &[co, c_in, k, k])?;
     if demodulate {
@@ -101,30 +118,82 @@ fn layer(b: &mut Builder<'_>, l: &Sg3LayerConfig, x: &Act, ws: &wgpu::Buffer, w_
     let bias = b.upload(&format!("{prefix}.bias"), &bias)?;
     let magnitude = b.scalar(&format!("{prefix}.magnitude_ema"))?;
     let input_gain = 1.0 / magnitude.sqrt();
-    let spec = ModulationSpec { c_in, c_out: co, kernel: k, demodulate, style_norm: demodulate, input_gain: input_gain as f64 };
+    let spec = ModulationSpec {
+        c_in,
+        c_out: co,
+        kernel: k,
+        demodulate,
+        style_norm: demodulate,
+        input_gain: input_gain as f64,
+    };
     let m = b.modulation(&prefix, &spec, &wbuf, &s)?;
     b.free(&s);
 
-    let (slope, gain) = if l.is_torgb { (1.0, 1.0) } else { (0.2, std::f64::consts::SQRT_2) };
+    let (slope, gain) = if l.is_torgb {
+        (1.0, 1.0)
+    } else {
+        (0.2, std::f64::consts::SQRT_2)
+    };
     let up_filter = b.tensor_opt(&format!("{prefix}.up_filter"))?;
     let down_filter = b.tensor_opt(&format!("{prefix}.down_filter"))?;
-    let trivial = up_filter.is_none() && down_filter.is_none() && l.up_factor == 1 && l.down_factor == 1 && l.padding == [0; 4];
-    let conv = |epilogue| ConvSpec { c_in, c_out: co, kernel: k, in_h: h, in_w: w, pad: k - 1, transposed: false, up: 1, epilogue };
+    let trivial =
+        up_filter.is_none() && down_filter.is_none() && l.up_factor == 1 && l.down_factor == 1 && l.padding == [0; 4];
+    let conv = |epilogue| ConvSpec {
+        c_in,
+        c_out: co,
+        kernel: k,
+        in_h: h,
+        in_w: w,
+        pad: k - 1,
+        transposed: false,
+        up: 1,
+        epilogue,
+    };
     let out = if trivial {
         // ToRGB: filtered_lrelu with no filters is bias_act(slope, gain, clamp) in place.
-        let epilogue = Epilogue { activation: Activation::Lrelu, alpha: slope, gain, clamp: l.conv_clamp, bias: true, noise: false, residual: false };
+        let epilogue = Epilogue {
+            activation: Activation::Lrelu,
+            alpha: slope,
+            gain,
+            clamp: l.conv_clamp,
+            bias: true,
+            noise: false,
+            residual: false,
+        };
         b.conv(&prefix, &conv(epilogue), &x.0, &wbuf, &m, Some(&bias), None, None)?
     } else {
-        let y = b.conv(&format!("{prefix} conv"), &conv(Epilogue { bias: true, ..Epilogue::identity() }), &x.0, &wbuf, &m, Some(&bias), None, None)?;
+        let y = b.conv(
+            &format!("{prefix} conv"),
+            &conv(Epilogue {
+                bias: true,
+                ..Epilogue::identity()
+            }),
+            &x.0,
+            &wbuf,
+            &m,
+            Some(&bias),
+            None,
+            None,
+        )?;
         let (fu, fu_shape) = up_filter.unwrap_or((vec![1.0], vec![1]));
         let (fd, fd_shape) = down_filter.unwrap_or((vec![1.0], vec![1]));
         if fu_shape.len() != 1 {
-            return Err(Error::Shape { name: format!("{prefix}.up_filter"), expected: vec![l.up_taps], found: fu_shape });
+            return Err(Error::Shape {
+                name: format!("{prefix}.up_filter"),
+                expected: vec![l.up_taps],
+                found: fu_shape,
+            });
         }
         let radial = match fd_shape.as_slice() {
             [_] => false,
             [a, b_] if a == b_ => true,
-            _ => return Err(Error::Shape { name: format!("{prefix}.down_filter"), expected: vec![l.down_taps], found: fd_shape }),
+            _ => {
+                return Err(Error::Shape {
+                    name: format!("{prefix}.down_filter"),
+                    expected: vec![l.down_taps],
+                    found: fd_shape,
+                });
+            }
         };
         let up = l.up_factor;
         let fu: Vec<f32> = fu.iter().map(|v| v * up as f32).collect();
@@ -153,7 +222,10 @@ fn layer(b: &mut Builder<'_>, l: &Sg3LayerConfig, x: &Act, ws: &wgpu::Buffer, w_
     };
     b.free(&m);
     if [out.1[1], out.1[2]] != [l.out_size[1], l.out_size[0]] {
-        return Err(Error::Format(format!("{prefix} produced {:?}, expected {:?}", out.1, l.out_size)));
+        return Err(Error::Format(format!(
+            "{prefix} produced {:?}, expected {:?}",
+            out.1, l.out_size
+        )));
     }
     Ok(out)
 }

@@ -13,12 +13,12 @@ pub use options::BenchOptions;
 pub use report::BenchReport;
 pub use row::BenchRow;
 
+use crate::Result;
 use crate::gpu::compute::{GpuContext, GpuEngine, check_support};
 use crate::nn::SynthesisOptions;
-use crate::nn::config::GeneratorConfig;
 use crate::nn::Weights;
+use crate::nn::config::GeneratorConfig;
 use crate::progress::Monitor;
-use crate::Result;
 
 /// Times every family × resolution of `options` on `ctx`. A network the adapter cannot hold is
 /// reported as skipped with the reason; other errors end the benchmark.
@@ -29,12 +29,20 @@ pub fn bench(ctx: &GpuContext, options: &BenchOptions, monitor: &dyn Monitor) ->
         for (j, &res) in options.resolutions.iter().enumerate() {
             monitor.set_count((i * options.resolutions.len() + j) as u64, total as u64)?;
             monitor.log(&format!("{} {res}²", family.name()));
-            let (config, weights) = family.network(res, 1)?;
-            rows.push(bench_network(ctx, family.name(), &config, &weights, options)?);
+            let (config, weights) = family.network_scaled(res, 1, options.channel_divisor)?;
+            let name = match options.channel_divisor {
+                0 | 1 => family.name().to_string(),
+                d => format!("{} /{d}", family.name()),
+            };
+            rows.push(bench_network(ctx, &name, &config, &weights, options)?);
         }
     }
     monitor.set_fraction(1.0)?;
-    Ok(BenchReport { adapter: ctx.description(), software: ctx.is_software(), rows })
+    Ok(BenchReport {
+        adapter: ctx.description(),
+        software: ctx.is_software(),
+        rows,
+    })
 }
 
 /// Times one network (for example a loaded checkpoint).
@@ -68,7 +76,9 @@ pub fn bench_network(
     let (wb, ab) = engine.memory_bytes();
     row.weight_mib = wb as f64 / 1048576.0;
     row.activation_mib = ab as f64 / 1048576.0;
-    let z: Vec<f32> = (0..config.z_dim()).map(|i| ((i * 7919 % 1000) as f32 / 500.0) - 1.0).collect();
+    let z: Vec<f32> = (0..config.z_dim())
+        .map(|i| ((i * 7919 % 1000) as f32 / 500.0) - 1.0)
+        .collect();
     let ws = engine.mapping(&z, None, 0.7, None)?;
     let opts = SynthesisOptions::default();
     let t = Instant::now();

@@ -4,12 +4,12 @@
 
 use candle_core::Device;
 
+use crate::Result;
 use crate::nn::Weights;
 use crate::nn::config::GeneratorConfig;
 use crate::nn::stylegan2::builder::Sg2Hyper;
 use crate::nn::stylegan2::init::random_weights;
 use crate::nn::stylegan3::builder::{Sg3Hyper, init_weights};
-use crate::Result;
 
 /// Which architecture to benchmark.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -54,7 +54,11 @@ impl BenchFamily {
                 Ok((GeneratorConfig::StyleGan2(config), weights))
             }
             Self::StyleGan3T | Self::StyleGan3R => {
-                let base = if self == Self::StyleGan3T { Sg3Hyper::t(resolution) } else { Sg3Hyper::r(resolution) };
+                let base = if self == Self::StyleGan3T {
+                    Sg3Hyper::t(resolution)
+                } else {
+                    Sg3Hyper::r(resolution)
+                };
                 let hyper = Sg3Hyper {
                     channel_base: base.channel_base / d as f64,
                     channel_max: (base.channel_max / d as f64).max(1.0),

@@ -10,10 +10,19 @@ pub struct BenchOptions {
     pub resolutions: Vec<usize>,
     pub frames: usize,
     pub max_seconds: f64,
+    /// Divides `channel_base` and `channel_max` (1 = NVIDIA's sizes; larger values give small
+    /// networks that software adapters can time).
+    pub channel_divisor: usize,
 }
 
 impl Default for BenchOptions {
     fn default() -> Self {
-        Self { families: BenchFamily::ALL.to_vec(), resolutions: vec![256, 512, 1024], frames: 20, max_seconds: 20.0 }
+        Self {
+            families: BenchFamily::ALL.to_vec(),
+            resolutions: vec![256, 512, 1024],
+            frames: 20,
+            max_seconds: 20.0,
+            channel_divisor: 1,
+        }
     }
 }

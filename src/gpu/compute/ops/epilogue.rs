@@ -20,7 +20,15 @@ pub struct Epilogue {
 impl Epilogue {
     /// Stores the value as it is.
     pub fn identity() -> Self {
-        Self { activation: Activation::Linear, alpha: 0.0, gain: 1.0, clamp: None, bias: false, noise: false, residual: false }
+        Self {
+            activation: Activation::Linear,
+            alpha: 0.0,
+            gain: 1.0,
+            clamp: None,
+            bias: false,
+            noise: false,
+            residual: false,
+        }
     }
 
     /// `bias_act` with NVIDIA's defaults for `activation` (gain √2 and slope 0.2 for lrelu).
@@ -42,7 +50,10 @@ impl Epilogue {
             Activation::Linear => Ok((0, 0.0)),
             Activation::Lrelu => Ok((1, alpha)),
             Activation::Relu => Ok((1, 0.0)),
-            other => Err(Error::Unsupported(format!("activation `{}` in the GPU engine", other.name()))),
+            other => Err(Error::Unsupported(format!(
+                "activation `{}` in the GPU engine",
+                other.name()
+            ))),
         }
     }
 

@@ -1,8 +1,8 @@
 //! Fully connected layers (mapping layers and every affine) on the GPU.
 
-use crate::gpu::compute::step::{Step, f, grid};
-use crate::gpu::compute::ops::Epilogue;
 use crate::gpu::compute::GpuContext;
+use crate::gpu::compute::ops::Epilogue;
+use crate::gpu::compute::step::{Step, f, grid};
 use crate::nn::config::{Activation, FcConfig};
 use crate::{Error, Result};
 
@@ -41,7 +41,13 @@ impl FcSpec {
         let wg = c.weight_gain as f32;
         let bg = c.bias_gain as f32;
         let w = weight.iter().map(|v| v * wg).collect();
-        let b = bias.map(|b| if bg == 1.0 { b.to_vec() } else { b.iter().map(|v| v * bg).collect() });
+        let b = bias.map(|b| {
+            if bg == 1.0 {
+                b.to_vec()
+            } else {
+                b.iter().map(|v| v * bg).collect()
+            }
+        });
         (w, b)
     }
 

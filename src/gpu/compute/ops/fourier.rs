@@ -58,7 +58,13 @@ impl FourierSpec {
     }
 
     /// `feat` receives `[C, height, width]`.
-    pub(crate) fn features_step(&self, ctx: &GpuContext, label: &str, prep: &wgpu::Buffer, feat: &wgpu::Buffer) -> Result<Step> {
+    pub(crate) fn features_step(
+        &self,
+        ctx: &GpuContext,
+        label: &str,
+        prep: &wgpu::Buffer,
+        feat: &wgpu::Buffer,
+    ) -> Result<Step> {
         Step::new(
             ctx,
             label,
@@ -72,10 +78,21 @@ impl FourierSpec {
     }
 
     /// Runs both steps on host data; returns `(prep [C, 4], feat [C, H, W])`.
-    pub fn run(&self, ctx: &GpuContext, t: &[f32; 4], transform: &[f32; 9], freqs: &[f32], phases: &[f32]) -> Result<(Vec<f32>, Vec<f32>)> {
+    pub fn run(
+        &self,
+        ctx: &GpuContext,
+        t: &[f32; 4],
+        transform: &[f32; 9],
+        freqs: &[f32],
+        phases: &[f32],
+    ) -> Result<(Vec<f32>, Vec<f32>)> {
         let c = self.channels;
         if freqs.len() != 2 * c || phases.len() != c {
-            return Err(Error::Invalid(format!("Fourier input: {} freqs and {} phases for {c} channels", freqs.len(), phases.len())));
+            return Err(Error::Invalid(format!(
+                "Fourier input: {} freqs and {} phases for {c} channels",
+                freqs.len(),
+                phases.len()
+            )));
         }
         let fp: Vec<f32> = freqs.iter().chain(phases).copied().collect();
         let tb = ctx.storage_init("fourier t", t)?;

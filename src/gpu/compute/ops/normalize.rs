@@ -1,8 +1,8 @@
 //! `normalize_2nd_moment` of the mapping network's inputs.
 
+use crate::Result;
 use crate::gpu::compute::GpuContext;
 use crate::gpu::compute::step::Step;
-use crate::Result;
 
 /// `y[y_offset + i] = x[x_offset + i] · rsqrt(mean(x²) + 1e-8)` over `n` values.
 #[derive(Clone, Debug, PartialEq, Eq)]

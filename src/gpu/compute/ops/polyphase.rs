@@ -13,6 +13,7 @@ use crate::{Error, Result};
 /// Phase kernels `[2·2, c_out, c_in, n, n]` (phase index `2·φy + φx`) of weights `[c_out, c_in,
 /// k, k]` and the 2-D filter `f [fh, fw]` (gain included), with FIR paddings `p0 = (py0, px0)`.
 /// Returns the kernels, their size `n` and the correlation padding (equal for all phases).
+#[allow(clippy::too_many_arguments)]
 pub fn polyphase_weights(
     w: &[f32],
     c_out: usize,
@@ -25,7 +26,9 @@ pub fn polyphase_weights(
 ) -> Result<(Vec<f32>, usize, usize)> {
     let (sy, sx) = (k + fh - 1, k + fw - 1);
     if sy % 2 != 0 || sx % 2 != 0 || sy != sx || w.len() != c_out * c_in * k * k || f.len() != fh * fw {
-        return Err(Error::Unsupported(format!("polyphase up-sampling of a {k}×{k} kernel with a {fh}×{fw} filter")));
+        return Err(Error::Unsupported(format!(
+            "polyphase up-sampling of a {k}×{k} kernel with a {fh}×{fw} filter"
+        )));
     }
     let n = sy / 2;
     let axis = |p0: i64, fl: usize| -> Result<[(usize, usize); 2]> {
@@ -36,7 +39,9 @@ pub fn polyphase_weights(
             let c = (phi as i64 + big_p - t_phi) / 2;
             let pad = n as i64 - 1 - c;
             if pad < 0 {
-                return Err(Error::Unsupported(format!("polyphase up-sampling with FIR padding {p0}")));
+                return Err(Error::Unsupported(format!(
+                    "polyphase up-sampling with FIR padding {p0}"
+                )));
             }
             *slot = (t_phi as usize, pad as usize);
         }
@@ -45,7 +50,9 @@ pub fn polyphase_weights(
     let (ay, ax) = (axis(p0.0, fh)?, axis(p0.1, fw)?);
     let pad = ay[0].1;
     if ay.iter().chain(&ax).any(|&(_, p)| p != pad) {
-        return Err(Error::Unsupported("polyphase up-sampling with unequal phase paddings".into()));
+        return Err(Error::Unsupported(
+            "polyphase up-sampling with unequal phase paddings".into(),
+        ));
     }
     let mut out = vec![0.0f32; 4 * c_out * c_in * n * n];
     let mut full = vec![0.0f64; sy * sx];

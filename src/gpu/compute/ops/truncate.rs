@@ -1,8 +1,8 @@
 //! Broadcast of w to `num_ws` rows with the truncation trick.
 
+use crate::Result;
 use crate::gpu::compute::GpuContext;
 use crate::gpu::compute::step::{Step, f, grid};
-use crate::Result;
 
 /// `ws[r] = w_avg.lerp(w, psi)` for rows `r < cutoff` when `psi != 1`, else `w` (PyTorch's lerp).
 #[derive(Clone, Debug, PartialEq)]
@@ -45,7 +45,11 @@ impl TruncateSpec {
             "broadcast",
             &[],
             &self.params(),
-            &[(1, x.as_entire_binding()), (2, w_avg.as_entire_binding()), (3, ws.as_entire_binding())],
+            &[
+                (1, x.as_entire_binding()),
+                (2, w_avg.as_entire_binding()),
+                (3, ws.as_entire_binding()),
+            ],
             grid((self.w_dim * self.num_ws).div_ceil(64) as u64),
         )
     }
