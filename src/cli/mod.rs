@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-pub mod bench;
+pub mod bench_gpu;
 pub mod engine_kind;
 pub mod generate_gpu;
 
@@ -36,7 +36,7 @@ pub enum Command {
     /// Generate images from seeds (as NVIDIA's gen_images.py).
     Generate(generate::GenerateArgs),
     /// Frames per second of the GPU (or CPU) engine.
-    Bench(bench::BenchArgs),
+    Bench(bench_gpu::GpuBenchArgs),
 }
 
 /// Entry point used by `main`.
@@ -47,7 +47,7 @@ pub fn main() -> anyhow::Result<()> {
             Command::Inspect(args) => inspect::run(args),
             Command::Convert(args) => convert::run(args),
             Command::Generate(args) => generate::run(args),
-            Command::Bench(args) => bench::run(args),
+            Command::Bench(args) => bench_gpu::run(args),
         },
         None => open_window(cli.files),
     }

@@ -1,4 +1,6 @@
-//! `stylescope bench`: frames per second of the generator engines.
+//! `stylescope bench --engine gpu`: frames per second of the WGSL compute engine
+//! ([`crate::gpu::compute::bench`]) on NVIDIA's StyleGAN2, StyleGAN3-T and StyleGAN3-R
+//! architectures with random weights, or on one network file.
 
 use std::path::PathBuf;
 
@@ -9,7 +11,7 @@ use crate::cli::engine_kind::EngineKind;
 /// Times NVIDIA's default StyleGAN2 (config F), StyleGAN3-T and StyleGAN3-R architectures with
 /// random weights, or one network file, and prints frames per second.
 #[derive(Debug, Args)]
-pub struct BenchArgs {
+pub struct GpuBenchArgs {
     /// The engine to measure.
     #[arg(long, value_enum, default_value = "gpu")]
     pub engine: EngineKind,
@@ -37,7 +39,7 @@ pub struct BenchArgs {
     pub json: bool,
 }
 
-pub fn run(args: BenchArgs) -> anyhow::Result<()> {
+pub fn run(args: GpuBenchArgs) -> anyhow::Result<()> {
     match args.engine {
         EngineKind::Gpu => gpu(args),
         EngineKind::Cpu => anyhow::bail!("the CPU benchmark is not part of `stylescope bench` yet; use `--engine gpu`"),
@@ -45,7 +47,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
 }
 
 #[cfg(feature = "gpu")]
-fn gpu(args: BenchArgs) -> anyhow::Result<()> {
+fn gpu(args: GpuBenchArgs) -> anyhow::Result<()> {
     use crate::checkpoint::{Checkpoint, NetworkKind};
     use crate::gpu::compute::GpuContext;
     use crate::gpu::compute::bench::{BenchFamily, BenchOptions, BenchReport, bench, bench_network};
@@ -104,6 +106,6 @@ fn gpu(args: BenchArgs) -> anyhow::Result<()> {
 }
 
 #[cfg(not(feature = "gpu"))]
-fn gpu(_args: BenchArgs) -> anyhow::Result<()> {
+fn gpu(_args: GpuBenchArgs) -> anyhow::Result<()> {
     anyhow::bail!("this stylescope was built without the GPU engine (feature `gpu`)")
 }
