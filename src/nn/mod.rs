@@ -5,6 +5,7 @@
 //! `synthesis.L3_52_512`). Nothing here knows about files: builders take a [`config`] and [`Weights`].
 
 pub mod config;
+pub mod discriminator;
 pub mod filter_design;
 pub mod generator;
 pub mod image;

@@ -82,7 +82,7 @@ pub fn modulated_conv2d_ref(
     let (_, co, _, kh, kw) = wm.dims5()?;
     let x = x.reshape((1, n * ci, h, w))?;
     let wm = wm.reshape((n * co, ci, kh, kw))?.to_dtype(x.dtype())?;
-    let y = x.conv2d(&wm, padding, 1, 1, n)?;
+    let y = crate::nn::ops::conv2d(&x, &wm, [padding, padding], 1, n)?;
     let (_, _, oh, ow) = y.dims4()?;
     Ok(y.reshape((n, co, oh, ow))?)
 }
@@ -100,7 +100,9 @@ pub fn modulated_conv2d_fast(
     input_gain: Option<&Tensor>,
 ) -> Result<Tensor> {
     let (_, _, kh, kw) = weight.dims4()?;
-    if !x.device().is_cpu() || x.dtype() != DType::F32 {
+    // The banded im2col below leaves the autograd graph: training (tracked inputs) takes the reference.
+    let tracked = x.track_op() || weight.track_op() || styles.track_op() || input_gain.is_some_and(Tensor::track_op);
+    if !x.device().is_cpu() || x.dtype() != DType::F32 || tracked {
         return modulated_conv2d_ref(x, weight, styles, padding, demodulate, input_gain);
     }
     let (n, ci, h, w) = check_input(x, styles)?;
