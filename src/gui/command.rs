@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::gui::side::Side;
+use crate::jobs::engine_switch::EngineChoice;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
@@ -33,6 +34,8 @@ pub enum Command {
     Snap,
     ResetLatent,
     ShowHelp(bool),
+    /// Render with the GPU or the CPU engine (the open files reopen with it).
+    SetEngine(EngineChoice),
     /// Put the keyboard focus into the path field.
     FocusPath,
     Quit,

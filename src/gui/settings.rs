@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::gui::controls::Controls;
+use crate::jobs::engine_switch::EngineChoice;
 
 /// How many recent files are kept.
 pub const MAX_RECENT: usize = 12;
@@ -26,6 +27,8 @@ pub struct Settings {
     pub own: [Controls; 2],
     pub capture_dir: PathBuf,
     pub controls_width: f32,
+    /// The engine that renders the views (GPU when the window can run it, else the CPU).
+    pub engine: EngineChoice,
 }
 
 impl Default for Settings {
@@ -42,6 +45,7 @@ impl Default for Settings {
             own: [Controls::default(), Controls::default()],
             capture_dir: PathBuf::from("captures"),
             controls_width: 380.0,
+            engine: EngineChoice::Gpu,
         }
     }
 }

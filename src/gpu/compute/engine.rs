@@ -4,7 +4,10 @@ use std::collections::HashMap;
 
 use candle_core::{Device, Tensor};
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use crate::gpu::compute::builder::Builder;
+use crate::gpu::compute::frame::GpuFrame;
 use crate::gpu::compute::mapping_plan::MappingPlan;
 use crate::gpu::compute::network::Network;
 use crate::gpu::compute::noise_slot::NoiseSlot;
@@ -40,7 +43,12 @@ pub struct GpuEngine {
     captured: Vec<String>,
     /// Whether the last render ran to the image.
     image_valid: bool,
+    /// Unique per engine (see [`GpuFrame::key`]).
+    key: u64,
 }
+
+/// Keys of engines' textures.
+static NEXT_KEY: AtomicU64 = AtomicU64::new(1);
 
 impl GpuEngine {
     /// Uploads the generator (`G_ema`'s tensors under their state-dict names) and records its
@@ -89,6 +97,7 @@ impl GpuEngine {
             staging: HashMap::new(),
             captured: Vec::new(),
             image_valid: false,
+            key: NEXT_KEY.fetch_add(1, Ordering::Relaxed),
         })
     }
 
@@ -108,6 +117,16 @@ impl GpuEngine {
     /// A view of [`GpuEngine::texture`] for `egui_wgpu::Renderer::register_native_texture`.
     pub fn texture_view(&self) -> &wgpu::TextureView {
         &self.view
+    }
+
+    /// The output texture as a [`GpuFrame`] for the window (it holds the last full render).
+    pub fn frame(&self) -> GpuFrame {
+        GpuFrame::new(self.key, self.texture.clone(), self.view.clone(), self.ctx.clone(), self.rgba_spec.clone())
+    }
+
+    /// Whether the last render ran to the image (else it stopped at a captured layer).
+    pub fn has_image(&self) -> bool {
+        self.image_valid
     }
 
     /// The names and `[channels, height, width]` of the outputs [`Capture`] can select, in

@@ -48,6 +48,7 @@ pub use context::{DEFAULT_TIMEOUT, GpuContext, device_descriptor, supports_compu
 mod arena;
 mod builder;
 mod engine;
+mod frame;
 mod layer_slot;
 mod mapping_plan;
 mod network;
@@ -59,4 +60,5 @@ mod sg3_plan;
 pub mod bench;
 
 pub use engine::GpuEngine;
+pub use frame::GpuFrame;
 pub use requirements::{check_support, largest_buffer};

@@ -4,6 +4,7 @@
 pub mod capture;
 pub mod controls_pane;
 pub mod display;
+pub mod engine;
 pub mod equivariance;
 pub mod help;
 pub mod latent;
