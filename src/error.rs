@@ -40,6 +40,13 @@ pub enum Error {
     /// The work was cancelled by the user.
     #[error("cancelled")]
     Cancelled,
+    /// The GPU engine cannot run here or failed: no adapter, missing capabilities, a wgpu
+    /// validation or out-of-memory error, a timeout. The text says what and what to do instead.
+    #[error("GPU: {0}")]
+    Gpu(String),
+    /// The GPU device was lost (driver reset, removed adapter); build a new engine or use the CPU.
+    #[error("GPU device lost: {0}")]
+    DeviceLost(String),
 }
 
 impl From<candle_core::Error> for Error {

@@ -77,6 +77,9 @@ pub struct GenerateArgs {
     /// StyleGAN3: replace ws[0] by w_avg (the input's average learned transform).
     #[arg(long)]
     pub pseudo_align: bool,
+    /// The engine: cpu (candle) or gpu (the WGSL compute engine, see `stylescope bench`).
+    #[arg(long, value_enum, default_value = "cpu")]
+    pub engine: crate::cli::engine_kind::EngineKind,
 }
 
 /// `X,Y` → `[X, Y]`.
@@ -94,11 +97,14 @@ pub fn layer_file_name(seed: u64, layer: &str) -> String {
     format!("seed{seed:04}_{}.npy", layer.replace(':', ".out"))
 }
 
-fn write_npy(t: &Tensor, path: &Path) -> anyhow::Result<()> {
+pub(crate) fn write_npy(t: &Tensor, path: &Path) -> anyhow::Result<()> {
     Ok(t.write_npy(path).map_err(crate::Error::from).in_file(path)?)
 }
 
 pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
+    if args.engine == crate::cli::engine_kind::EngineKind::Gpu {
+        return crate::cli::generate_gpu::run(args);
+    }
     let seeds = parse_seed_list(&args.seeds)?;
     let device = Device::Cpu;
     let checkpoint = Checkpoint::open(&args.network).map_err(|e| e.in_file(&args.network))?;

@@ -13,6 +13,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+pub mod bench_gpu;
+pub mod engine_kind;
+pub mod generate_gpu;
+
 /// A native laboratory for StyleGAN2 and StyleGAN3 networks.
 ///
 /// Without a subcommand, opens the window (with the given network files in the left and right views).
@@ -41,6 +45,8 @@ pub enum Command {
     Dataset(dataset::DatasetCommand),
     /// Train a StyleGAN2 or StyleGAN3 network (as NVIDIA's train.py).
     Train(train::TrainArgs),
+    /// Frames per second of the GPU (or CPU) engine.
+    Bench(bench_gpu::GpuBenchArgs),
 }
 
 /// Entry point used by `main`.
@@ -54,6 +60,7 @@ pub fn main() -> anyhow::Result<()> {
             Command::Metrics(args) => metrics::run(args),
             Command::Dataset(command) => dataset::run(command),
             Command::Train(args) => train::run(args),
+            Command::Bench(args) => bench_gpu::run(args),
         },
         None => open_window(cli.files),
     }

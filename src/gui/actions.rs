@@ -10,6 +10,7 @@ use crate::gui::image_view::Zoom;
 use crate::gui::panels::analysis_menu::Target;
 use crate::gui::side::Side;
 use crate::gui::texture::color_image;
+use crate::jobs::engine_switch::EngineChoice;
 use crate::jobs::task::Task;
 use crate::raster::Raster;
 use crate::Error;
@@ -55,7 +56,7 @@ pub fn execute(app: &mut ExplorerApp, command: Command) {
             app.ctx().send_viewport_cmd(egui::ViewportCommand::Screenshot(callback));
             app.set_screenshot(rx);
         }
-        Command::CopyImage(side) => match app.view(side).image.clone() {
+        Command::CopyImage(side) => match app.view_mut(side).fetch_pixels() {
             Some(img) => {
                 app.ctx().copy_image(color_image(&img));
                 app.message = Some(format!("Copied the {} image ({}×{}) to the clipboard", side.name().to_lowercase(), img.width, img.height));
@@ -67,14 +68,13 @@ pub fn execute(app: &mut ExplorerApp, command: Command) {
             app.settings.nearest = on;
             let ctx = app.ctx().clone();
             for side in Side::BOTH {
-                let view = app.view_mut(side);
-                let img = view.image.clone();
-                view.texture.set_filter(img.as_deref(), &ctx, on);
+                app.view_mut(side).set_filter(&ctx, on);
             }
             let heat = app.difference.result.as_ref().map(|d| d.heatmap.clone());
             app.difference.texture.set_filter(heat.as_ref(), &ctx, on);
         }
         Command::SetDifference(on) => app.settings.show_difference = on,
+        Command::SetEngine(choice) => set_engine(app, choice),
         Command::StepSeed { dx, dy } => {
             let c = app.edited_controls_mut();
             c.plane.x = c.plane.x.round_ties_even() + dx as f64;
@@ -132,8 +132,23 @@ fn open_dialog(app: &mut ExplorerApp, side: Side) {
     }
 }
 
+/// Chooses the engine and reopens the views' files with it.
+fn set_engine(app: &mut ExplorerApp, choice: EngineChoice) {
+    app.settings.engine = choice;
+    let Some(engines) = app.engines.clone() else { return };
+    if engines.choice() == choice {
+        return;
+    }
+    engines.set_choice(choice);
+    for side in Side::BOTH {
+        if let Some(path) = app.view(side).path().map(std::path::Path::to_path_buf) {
+            app.view_mut(side).open(&path);
+        }
+    }
+}
+
 fn save_image(app: &mut ExplorerApp, side: Side) {
-    let Some(img) = app.view(side).image.clone() else {
+    let Some(img) = app.view_mut(side).fetch_pixels() else {
         app.message = Some(format!("The {} view has no image to save yet", side.name().to_lowercase()));
         return;
     };
@@ -173,6 +188,9 @@ pub fn save_window(app: &mut ExplorerApp, image: &egui::ColorImage) {
 }
 
 fn save_composite(app: &mut ExplorerApp) {
+    for side in app.shown_sides() {
+        app.view_mut(side).fetch_pixels();
+    }
     let dir = app.settings.capture_dir.clone();
     match composite(app).and_then(|img| capture::save_capture(&dir, "-compare", &img)) {
         Ok(path) => app.message = Some(format!("Saved {}", path.display())),

@@ -21,6 +21,8 @@ use crate::gui::side::Side;
 use crate::gui::startup::{self, AppOptions, PickFile, StartSource};
 use crate::gui::texture::DisplayTexture;
 use crate::gui::view::View;
+use crate::jobs::EngineLoader;
+use crate::jobs::engine_switch::{EngineChoice, EngineSwitch};
 use crate::jobs::task::Task;
 use crate::{Error, Result};
 
@@ -67,6 +69,9 @@ pub struct ExplorerApp {
     pub frames: u64,
     /// Background jobs (metrics, and whatever else the window starts) and their results.
     pub jobs: Jobs,
+    /// The GPU/CPU engine switch, when the window offers the GPU engine
+    /// ([`AppOptions::gpu_engine`]).
+    pub engines: Option<Arc<EngineSwitch>>,
     pub(crate) focus_path: bool,
     pending: Vec<Command>,
     dialog: Option<(Side, Task<Option<PathBuf>>)>,
@@ -94,10 +99,20 @@ impl ExplorerApp {
         let waker: crate::jobs::render::Waker = Arc::new(move || waker_ctx.request_repaint());
         let jobs_ctx = ctx.clone();
         let jobs = Jobs::new(Arc::new(move || jobs_ctx.request_repaint()))?;
-        let views = [
-            View::new(Side::Left, Arc::clone(&options.loader), Arc::clone(&waker))?,
-            View::new(Side::Right, Arc::clone(&options.loader), waker)?,
+        let engines = options.gpu_engine.then(|| Arc::new(engine_switch(cc, &options.loader, settings.engine)));
+        let loader: Arc<dyn EngineLoader> = match &engines {
+            Some(e) => Arc::clone(e) as Arc<dyn EngineLoader>,
+            None => Arc::clone(&options.loader),
+        };
+        let mut views = [
+            View::new(Side::Left, Arc::clone(&loader), Arc::clone(&waker))?,
+            View::new(Side::Right, loader, waker)?,
         ];
+        if let Some(rs) = &cc.wgpu_render_state {
+            for v in &mut views {
+                v.set_render_state(rs.clone());
+            }
+        }
         let start = startup::startup(&options.files, options.assets_dir.as_deref(), &settings);
         let mut app = Self {
             views,
@@ -115,6 +130,7 @@ impl ExplorerApp {
             train: crate::gui::train_ui::TrainUi::new(&ctx)?,
             frames: 0,
             jobs,
+            engines,
             focus_path: false,
             pending: Vec::new(),
             dialog: None,
@@ -227,11 +243,19 @@ impl ExplorerApp {
 
     /// Recomputes the difference heatmap when either image changed.
     fn update_difference(&mut self) {
-        let [l, r] = &self.views;
-        let key = (l.image_version, r.image_version, self.settings.normalize_difference);
-        if !(self.settings.compare && self.settings.show_difference) {
+        let wanted = self.settings.compare && self.settings.show_difference;
+        if let Some(e) = &self.engines {
+            // GPU frames come with their pixels only while the difference view needs them.
+            e.set_read_back(wanted);
+        }
+        if !wanted {
             return;
         }
+        for v in &mut self.views {
+            v.fetch_pixels();
+        }
+        let [l, r] = &self.views;
+        let key = (l.image_version, r.image_version, self.settings.normalize_difference);
         if self.difference.made_from == Some(key) {
             return;
         }
@@ -344,6 +368,23 @@ impl eframe::App for ExplorerApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, Settings::KEY, &self.settings_to_save());
     }
+}
+
+/// The GPU/CPU switch around the CPU engine `cpu`, with the window's wgpu device for the GPU
+/// engine when there is one that can run compute shaders.
+fn engine_switch(cc: &eframe::CreationContext<'_>, cpu: &Arc<dyn EngineLoader>, choice: EngineChoice) -> EngineSwitch {
+    let switch = EngineSwitch::new(Arc::clone(cpu), choice);
+    match &cc.wgpu_render_state {
+        None => switch.set_no_gpu("the window does not draw with wgpu"),
+        Some(rs) if !crate::gpu::compute::supports_compute(&rs.adapter) => {
+            let info = rs.adapter.get_info();
+            switch.set_no_gpu(format!("the adapter {} ({:?}) cannot run compute shaders", info.name, info.backend));
+        }
+        Some(rs) => {
+            switch.set_gpu(crate::gpu::compute::GpuContext::from_device(rs.device.clone(), rs.queue.clone()));
+        }
+    }
+    switch
 }
 
 /// An error from a command that the status bar shows.

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use crate::analysis::registry::MetricId;
 use crate::gui::side::Side;
 use crate::jobs::JobId;
+use crate::jobs::engine_switch::EngineChoice;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
@@ -35,6 +36,8 @@ pub enum Command {
     Snap,
     ResetLatent,
     ShowHelp(bool),
+    /// Render with the GPU or the CPU engine (the open files reopen with it).
+    SetEngine(EngineChoice),
     /// Put the keyboard focus into the path field.
     FocusPath,
     Quit,

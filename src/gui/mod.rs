@@ -13,6 +13,7 @@ pub mod command;
 pub mod controls;
 pub mod difference;
 pub mod equivariance;
+pub mod gpu_display;
 pub mod image_view;
 pub mod jobs;
 pub mod metric_row;
@@ -76,6 +77,7 @@ pub fn run(files: Vec<PathBuf>, loader: Arc<dyn EngineLoader>) -> Result<()> {
             .with_min_inner_size([640.0, 420.0])
             .with_drag_and_drop(true),
         renderer: eframe::Renderer::Wgpu,
+        wgpu_options: wgpu_options(),
         persist_window: true,
         ..Default::default()
     };
@@ -85,6 +87,7 @@ pub fn run(files: Vec<PathBuf>, loader: Arc<dyn EngineLoader>) -> Result<()> {
         settings: None,
         assets_dir: startup::default_assets_dir(),
         pick_file: Some(Arc::new(native_file_dialog)),
+        gpu_engine: true,
     };
     eframe::run_native(
         "stylescope",
@@ -92,6 +95,18 @@ pub fn run(files: Vec<PathBuf>, loader: Arc<dyn EngineLoader>) -> Result<()> {
         Box::new(move |cc| Ok(Box::new(ExplorerApp::new(cc, app_options)?) as Box<dyn eframe::App>)),
     )
     .map_err(|e| Error::Invalid(format!("cannot open the window: {}", one_line(&e.to_string()))))
+}
+
+/// eframe's wgpu setup with the device asking for the adapter's own limits, so that the GPU
+/// engine can share the window's device with networks whose buffers exceed wgpu's defaults.
+fn wgpu_options() -> egui_wgpu::WgpuConfiguration {
+    let mut setup = egui_wgpu::WgpuSetupCreateNew::without_display_handle();
+    setup.device_descriptor = Arc::new(|adapter| {
+        let mut d = crate::gpu::compute::device_descriptor(adapter);
+        d.label = Some("stylescope window device");
+        d
+    });
+    egui_wgpu::WgpuConfiguration { wgpu_setup: egui_wgpu::WgpuSetup::CreateNew(setup), ..Default::default() }
 }
 
 /// A one-line reason from a window-system error: its first line, without the source location

@@ -25,6 +25,9 @@ pub struct AppOptions {
     pub assets_dir: Option<PathBuf>,
     /// The "Open…" dialog; `None`: no dialog (the path field and drag and drop still work).
     pub pick_file: Option<PickFile>,
+    /// Offer the GPU engine (on the window's wgpu device) next to `loader`, which is then the
+    /// CPU engine; the settings choose between them. Off: `loader` opens every file.
+    pub gpu_engine: bool,
 }
 
 impl std::fmt::Debug for AppOptions {
@@ -40,7 +43,7 @@ impl std::fmt::Debug for AppOptions {
 impl AppOptions {
     /// Options with this loader, no files, default settings, no assets and no dialog.
     pub fn new(loader: Arc<dyn EngineLoader>) -> Self {
-        Self { files: Vec::new(), loader, settings: Some(Settings::default()), assets_dir: None, pick_file: None }
+        Self { files: Vec::new(), loader, settings: Some(Settings::default()), assets_dir: None, pick_file: None, gpu_engine: false }
     }
 }
 

@@ -1,6 +1,7 @@
 //! One GPU texture per displayed image, reused frame after frame: a new image of the same size
 //! is written into the existing texture (`set_partial` at the origin, which egui-wgpu turns
-//! into a `queue.write_texture`); only a size change allocates a new one.
+//! into a `queue.write_texture`); only a size change allocates a new one. A texture that the
+//! GPU engine renders into is shown instead through its registered id ([`DisplayTexture::set_native`]).
 
 use egui::{ColorImage, TextureFilter, TextureHandle, TextureOptions};
 
@@ -16,6 +17,8 @@ pub struct DisplayTexture {
     allocations: u64,
     /// How many images were uploaded in total.
     uploads: u64,
+    /// A texture registered with the renderer (the GPU engine's), shown instead of `handle`.
+    native: Option<egui::TextureId>,
 }
 
 impl std::fmt::Debug for DisplayTexture {
@@ -49,7 +52,31 @@ impl DisplayTexture {
             options: texture_options(true),
             allocations: 0,
             uploads: 0,
+            native: None,
         }
+    }
+
+    /// Shows the registered texture `id` of `size` (the caller registered it with the renderer
+    /// and frees it after [`DisplayTexture::take_native`]).
+    pub fn set_native(&mut self, id: egui::TextureId, size: [usize; 2], nearest: bool) {
+        self.handle = None;
+        self.native = Some(id);
+        self.size = size;
+        self.options = texture_options(nearest);
+    }
+
+    /// The registered texture shown, if any; the texture then shows nothing until the next image.
+    pub fn take_native(&mut self) -> Option<egui::TextureId> {
+        let id = self.native.take();
+        if id.is_some() {
+            self.size = [0, 0];
+        }
+        id
+    }
+
+    /// The registered texture shown, if any.
+    pub fn native(&self) -> Option<egui::TextureId> {
+        self.native
     }
 
     /// Uploads `raster`, reusing the texture when the size is unchanged.
@@ -58,6 +85,7 @@ impl DisplayTexture {
         let size = [raster.width, raster.height];
         let options = texture_options(nearest);
         self.uploads += 1;
+        self.native = None;
         match &mut self.handle {
             Some(handle) if self.size == size => handle.set_partial([0, 0], image, options),
             Some(handle) => {
@@ -83,14 +111,16 @@ impl DisplayTexture {
         }
     }
 
-    /// Drops the texture (e.g. when the view closes its network).
+    /// Drops the texture (e.g. when the view closes its network). A registered texture is
+    /// forgotten here; its owner frees it ([`DisplayTexture::take_native`] first).
     pub fn clear(&mut self) {
         self.handle = None;
+        self.native = None;
         self.size = [0, 0];
     }
 
     pub fn id(&self) -> Option<egui::TextureId> {
-        self.handle.as_ref().map(TextureHandle::id)
+        self.native.or_else(|| self.handle.as_ref().map(TextureHandle::id))
     }
 
     /// `[width, height]` of the current image, `[0, 0]` when empty.

@@ -7,8 +7,9 @@ use std::time::{Duration, Instant};
 use crate::gui::controls::Controls;
 use crate::gui::side::Side;
 use crate::gui::texture::DisplayTexture;
+use crate::gui::gpu_display::GpuDisplay;
 use crate::jobs::render::{RenderWorker, Waker, WorkerEvent};
-use crate::jobs::request::{NetworkInfo, RenderRequest, RenderTimings};
+use crate::jobs::request::{GpuFrame, NetworkInfo, RenderRequest, RenderTimings};
 use crate::jobs::EngineLoader;
 use crate::raster::Raster;
 use crate::Result;
@@ -38,8 +39,13 @@ pub struct View {
     pub side: Side,
     worker: RenderWorker,
     pub status: ViewStatus,
-    /// The latest image (kept while a newer one renders).
+    /// The latest image's pixels (kept while a newer one renders). With the GPU engine only
+    /// when they were read back ([`View::fetch_pixels`]); the frame itself is in `frame`.
     pub image: Option<Arc<Raster>>,
+    /// The GPU engine's texture holding the latest frame (shown without a read-back).
+    pub frame: Option<GpuFrame>,
+    /// Registers GPU frames with the window's renderer (`None` without a wgpu window).
+    gpu_display: Option<GpuDisplay>,
     /// The latest render error (cleared by the next image).
     pub render_error: Option<String>,
     pub texture: DisplayTexture,
@@ -69,6 +75,8 @@ impl View {
             worker: RenderWorker::spawn(&name, loader, waker)?,
             status: ViewStatus::Empty,
             image: None,
+            frame: None,
+            gpu_display: None,
             render_error: None,
             texture: DisplayTexture::new(format!("view-{}", side.name().to_lowercase())),
             timings: None,
@@ -78,6 +86,52 @@ impl View {
         })
     }
 
+    /// Lets the view show GPU frames directly through the window's egui-wgpu renderer.
+    pub fn set_render_state(&mut self, render_state: egui_wgpu::RenderState) {
+        self.gpu_display = Some(GpuDisplay::new(render_state));
+    }
+
+    /// Drops the texture and any registration of a GPU frame.
+    fn clear_texture(&mut self) {
+        self.texture.clear();
+        self.frame = None;
+        if let Some(d) = &mut self.gpu_display {
+            d.release();
+        }
+    }
+
+    /// Whether there is an image to show (pixels or a GPU frame).
+    pub fn has_image(&self) -> bool {
+        self.image.is_some() || self.frame.is_some()
+    }
+
+    /// Makes sure [`View::image`] holds the pixels of the frame shown: with the GPU engine this
+    /// reads the texture back (for saving, copying and the pixel readout; never for display).
+    pub fn fetch_pixels(&mut self) -> Option<Arc<Raster>> {
+        if self.image.is_none()
+            && let Some(frame) = &self.frame
+        {
+            match frame.read_pixels() {
+                Ok(r) => self.image = Some(Arc::new(r)),
+                Err(e) => self.render_error = Some(e.to_string()),
+            }
+        }
+        self.image.clone()
+    }
+
+    /// Switches between nearest and linear magnification.
+    pub fn set_filter(&mut self, ctx: &egui::Context, nearest: bool) {
+        if let (Some(frame), Some(display)) = (&self.frame, &mut self.gpu_display)
+            && self.texture.native().is_some()
+        {
+            let id = display.show(frame, nearest);
+            self.texture.set_native(id, [frame.width, frame.height], nearest);
+            return;
+        }
+        let img = self.image.clone();
+        self.texture.set_filter(img.as_deref(), ctx, nearest);
+    }
+
     /// Starts loading `path` on the worker; the view shows "Loading …" until it answers.
     pub fn open(&mut self, path: &Path) {
         self.worker.load(path);
@@ -85,7 +139,7 @@ impl View {
         self.image = None;
         self.render_error = None;
         self.timings = None;
-        self.texture.clear();
+        self.clear_texture();
         self.last_request = None;
     }
 
@@ -96,7 +150,7 @@ impl View {
         self.image = None;
         self.render_error = None;
         self.timings = None;
-        self.texture.clear();
+        self.clear_texture();
         self.last_request = None;
     }
 
@@ -155,9 +209,10 @@ impl View {
                 WorkerEvent::LoadFailed { path, error, .. } => {
                     self.status = ViewStatus::Failed { path, error };
                 }
-                WorkerEvent::Rendered { image, timings, .. } => {
-                    self.texture.upload(ctx, &image, nearest);
-                    self.image = Some(image);
+                WorkerEvent::Rendered { image, frame, timings, .. } => {
+                    self.show(ctx, image.as_deref(), frame.as_ref(), nearest);
+                    self.image = image;
+                    self.frame = frame;
                     outcome.render_times.push(timings.render);
                     self.timings = Some(timings);
                     self.render_error = None;
@@ -170,5 +225,34 @@ impl View {
             }
         }
         outcome
+    }
+
+    /// Puts a new frame on screen: a GPU frame on the window's device through its registered
+    /// texture, anything else by uploading its pixels.
+    fn show(&mut self, ctx: &egui::Context, image: Option<&Raster>, frame: Option<&GpuFrame>, nearest: bool) {
+        if let (Some(frame), Some(display)) = (frame, &mut self.gpu_display)
+            && display.same_device(frame)
+        {
+            let id = display.show(frame, nearest);
+            self.texture.set_native(id, [frame.width, frame.height], nearest);
+            return;
+        }
+        if self.texture.take_native().is_some()
+            && let Some(d) = &mut self.gpu_display
+        {
+            d.release();
+        }
+        let read;
+        let pixels = match (image, frame) {
+            (Some(img), _) => Some(img),
+            (None, Some(f)) => {
+                read = f.read_pixels();
+                read.as_ref().ok()
+            }
+            (None, None) => None,
+        };
+        if let Some(img) = pixels {
+            self.texture.upload(ctx, img, nearest);
+        }
     }
 }

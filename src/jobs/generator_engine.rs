@@ -129,7 +129,7 @@ impl RenderEngine for GeneratorEngine {
         let t = Instant::now();
         let raster = to_raster(&image, 0)?;
         stages.push(("to image", t.elapsed()));
-        Ok(EngineOutput { image: raster, stages })
+        Ok(EngineOutput::pixels(raster, stages))
     }
 }
 

@@ -5,13 +5,17 @@
 //! - [`render`]: the render worker: one thread per view that loads a network and renders the
 //!   newest [`request::RenderRequest`] through a [`engine::RenderEngine`]; results (images with
 //!   timings, or errors as data) come back over a channel.
-//! - [`generator_engine`]: the engine that runs a real generator from a checkpoint.
+//! - [`generator_engine`]: the engine that runs a real generator from a checkpoint;
+//!   `gpu_generator_engine` the same on the WGSL compute engine; [`engine_switch`] picks one.
 //! - [`runner`], [`job`]: jobs with progress, logs, typed results and cancellation;
 //!   [`metric_job`] runs metrics and appends their result lines; [`train_job`] runs a training
 //!   run with pause, cancel and live losses, sample grids and snapshots for the window.
 
 pub mod engine;
+pub mod engine_switch;
 pub mod generator_engine;
+#[cfg(feature = "gpu")]
+pub mod gpu_generator_engine;
 pub mod inbox;
 pub mod job;
 pub mod metric_job;

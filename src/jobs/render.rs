@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use crate::jobs::engine::{EngineLoader, RenderEngine};
 use crate::jobs::inbox::{Inbox, Job};
-use crate::jobs::request::{NetworkInfo, RenderRequest, RenderTimings};
+use crate::jobs::request::{GpuFrame, NetworkInfo, RenderRequest, RenderTimings};
 use crate::raster::Raster;
 use crate::{Error, Result};
 
@@ -27,7 +27,8 @@ pub type Waker = Arc<dyn Fn() + Send + Sync>;
 pub enum WorkerEvent {
     Loaded { epoch: u64, info: NetworkInfo, load_time: Duration },
     LoadFailed { epoch: u64, path: PathBuf, error: String },
-    Rendered { epoch: u64, seq: u64, image: Arc<Raster>, timings: RenderTimings },
+    /// A new frame: its pixels, or the GPU texture that holds it, or both.
+    Rendered { epoch: u64, seq: u64, image: Option<Arc<Raster>>, frame: Option<GpuFrame>, timings: RenderTimings },
     RenderFailed { epoch: u64, seq: u64, error: String },
 }
 
@@ -192,7 +193,8 @@ fn worker_loop(inbox: &Inbox, loader: &dyn EngineLoader, tx: &Sender<WorkerEvent
                     Ok(out) => WorkerEvent::Rendered {
                         epoch,
                         seq,
-                        image: Arc::new(out.image),
+                        image: out.image.map(Arc::new),
+                        frame: out.frame,
                         timings: RenderTimings { wait, render, stages: out.stages },
                     },
                     Err(e) => WorkerEvent::RenderFailed { epoch, seq, error: e.to_string() },

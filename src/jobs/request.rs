@@ -82,12 +82,31 @@ impl NetworkInfo {
     }
 }
 
-/// What an engine returns for one render.
+/// The GPU engine's output texture ([`crate::gpu::compute::GpuFrame`]).
+#[cfg(feature = "gpu")]
+pub type GpuFrame = crate::gpu::compute::GpuFrame;
+
+/// Without the `gpu` feature there are no GPU frames.
+#[cfg(not(feature = "gpu"))]
+#[derive(Clone, Debug)]
+pub enum GpuFrame {}
+
+/// What an engine returns for one render: the image's pixels, or a texture on the window's GPU
+/// device (then pixels only when they were asked for), or both.
 #[derive(Clone, Debug)]
 pub struct EngineOutput {
-    pub image: Raster,
+    pub image: Option<Raster>,
+    /// The GPU engine's texture holding this frame (shown without a read-back).
+    pub frame: Option<GpuFrame>,
     /// Named stages and their durations (e.g. `mapping`, `synthesis`), for the performance panel.
     pub stages: Vec<(&'static str, Duration)>,
+}
+
+impl EngineOutput {
+    /// An image computed on the CPU (or read back).
+    pub fn pixels(image: Raster, stages: Vec<(&'static str, Duration)>) -> Self {
+        Self { image: Some(image), frame: None, stages }
+    }
 }
 
 /// Timings that come with every result.

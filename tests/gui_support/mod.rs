@@ -67,7 +67,7 @@ impl RenderEngine for FakeEngine {
         if req.psi.is_nan() {
             return Err(Error::Invalid("psi is NaN".into()));
         }
-        Ok(EngineOutput { image: fake_image(&self.info, req), stages: vec![("fake", self.delay)] })
+        Ok(EngineOutput::pixels(fake_image(&self.info, req), vec![("fake", self.delay)]))
     }
 }
 

@@ -16,12 +16,12 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
         }
     });
     let side = app.active;
-    let has_image = app.view(side).image.is_some();
+    let has_image = app.view(side).has_image();
     ui.horizontal(|ui| {
         if ui.add_enabled(has_image, egui::Button::new("Save image")).on_hover_text("Next NNNNN.png in the folder (Ctrl+S)").clicked() {
             app.queue(Command::SaveImage(side));
         }
-        let any = app.shown_sides().iter().any(|s| app.view(*s).image.is_some());
+        let any = app.shown_sides().iter().any(|s| app.view(*s).has_image());
         if ui
             .add_enabled(any && app.settings.compare, egui::Button::new("Save side by side"))
             .on_hover_text("Left | right (| difference) as one PNG (Ctrl+Shift+S)")

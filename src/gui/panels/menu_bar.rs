@@ -65,7 +65,7 @@ fn file_menu(ui: &mut egui::Ui, app: &mut ExplorerApp) {
         app.train.open_dialog();
     }
     ui.separator();
-    let has_image = app.view(app.active).image.is_some();
+    let has_image = app.view(app.active).has_image();
     if item(ui, "Save image", "Ctrl+S", has_image) {
         app.queue(Command::SaveImage(app.active));
     }

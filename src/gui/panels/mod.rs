@@ -5,6 +5,7 @@ pub mod analysis_menu;
 pub mod capture;
 pub mod controls_pane;
 pub mod display;
+pub mod engine;
 pub mod equivariance;
 pub mod help;
 pub mod jobs;

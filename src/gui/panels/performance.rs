@@ -7,6 +7,7 @@ use crate::gui::app::ExplorerApp;
 use crate::gui::perf::History;
 
 pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
+    crate::gui::panels::engine::show(ui, app);
     row(ui, "UI", &app.perf.frames, Color32::from_rgb(120, 180, 255), "UI-thread time per frame");
     row(ui, "Render", &app.perf.renders, Color32::from_rgb(255, 170, 90), "Render time per image (worker threads)");
     ui.weak(format!("{} frames in the last second", app.perf.fps()));

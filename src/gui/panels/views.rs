@@ -63,7 +63,10 @@ fn view_pane(ui: &mut egui::Ui, app: &mut ExplorerApp, side: Side, rect: Rect) {
         let view = app.view(side);
         let name = view.path().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());
         match (&view.status, name) {
-            (ViewStatus::Ready(info), Some(name)) => format!("{} · {} {}² · {name}", side.name(), info.family, info.resolution),
+            (ViewStatus::Ready(info), Some(name)) => {
+                let gpu = if view.frame.is_some() { " · GPU" } else { "" };
+                format!("{} · {} {}² · {name}{gpu}", side.name(), info.family, info.resolution)
+            }
             (_, Some(name)) => format!("{} · {name}", side.name()),
             (_, None) => format!("{} · no network", side.name()),
         }
@@ -82,6 +85,10 @@ fn view_pane(ui: &mut egui::Ui, app: &mut ExplorerApp, side: Side, rect: Rect) {
     }
     if out.response.clicked() && app.settings.compare {
         app.queue(Command::SetActive(side));
+    }
+    if out.hover_pixel.is_some() && !app.view(side).busy() {
+        // A GPU frame's pixels are read back only for the readout (not while a render is queued).
+        app.view_mut(side).fetch_pixels();
     }
     if let (Some((x, y)), Some(img)) = (out.hover_pixel, &app.view(side).image)
         && let Some(rgba) = img.rgba_at(x, y)
@@ -112,7 +119,7 @@ fn view_pane(ui: &mut egui::Ui, app: &mut ExplorerApp, side: Side, rect: Rect) {
         ViewStatus::Ready(_) => {
             if let Some(e) = &view.render_error {
                 overlay(ui, &painter, body, &format!("Render failed: {e}"), ui.visuals().error_fg_color, wrap);
-            } else if view.image.is_none() {
+            } else if !view.has_image() {
                 overlay(ui, &painter, body, "Rendering …", ui.visuals().text_color(), wrap);
             }
         }
