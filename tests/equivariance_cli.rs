@@ -1,6 +1,7 @@
 //! `stylescope metrics` end to end: JSON lines on stdout and in the results folder, replay of the
 //! fixtures' recorded draws, clear refusals (StyleGAN2, unknown metric, replay of several
 //! metrics), and Ctrl-C stopping a run without a line or a file.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -2,6 +2,7 @@
 //! appended in NVIDIA's shape to the results folder, a replay reproduces the recorded batch, a
 //! cancelled job stops promptly and leaves no line, and a StyleGAN2 network is refused clearly.
 //! Few samples each (one batch of 4), so the file stays cheap.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

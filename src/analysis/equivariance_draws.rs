@@ -68,7 +68,7 @@ pub struct Recorded {
 /// The source of an equivariance run's random numbers.
 #[derive(Clone, Debug)]
 pub enum Draws {
-    Seeded { seed: u64, rng: RandomState },
+    Seeded { seed: u64, rng: Box<RandomState> },
     Recorded(Recorded),
 }
 
@@ -79,7 +79,7 @@ fn host_f32(t: &Tensor) -> Result<Vec<f32>> {
 impl Draws {
     /// Our own draws from `RandomState(seed)` (seeds 0 to 2³² − 1, as NumPy).
     pub fn seeded(seed: u64) -> Result<Self> {
-        Ok(Self::Seeded { seed, rng: RandomState::from_seed(seed)? })
+        Ok(Self::Seeded { seed, rng: Box::new(RandomState::from_seed(seed)?) })
     }
 
     /// Replays `z` `[batches, B, z_dim]` and `u` `[batches, u_per_batch]` (or `[batches]`).
