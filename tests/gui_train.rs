@@ -65,7 +65,9 @@ fn train_dialog_starts_a_live_run_that_stops_cleanly_and_opens_in_a_view() {
     let outdir = dir.join("runs");
 
     let o = AppOptions::new(GeneratorLoader::default().shared());
-    let mut h = Harness::builder().with_size(vec2(1400.0, 1000.0)).build_eframe(move |cc| ExplorerApp::new(cc, o).expect("app"));
+    let mut h = Harness::builder()
+        .with_size(vec2(1400.0, 1000.0))
+        .build_eframe(move |cc| ExplorerApp::new(cc, o).expect("app"));
     h.step();
 
     // File → Train…
@@ -106,7 +108,10 @@ fn train_dialog_starts_a_live_run_that_stops_cleanly_and_opens_in_a_view() {
     h.get_by_label(train_dialog::MIRROR).click();
     h.step();
     let form = h.state().train.form.clone();
-    assert_eq!((form.kimg, form.batch, form.cbase, form.cmax, form.z_dim, form.map_depth, form.snap), (10.0, 4, 128, 16, 16, 2, 1000));
+    assert_eq!(
+        (form.kimg, form.batch, form.cbase, form.cmax, form.z_dim, form.map_depth, form.snap),
+        (10.0, 4, 128, 16, 16, 2, 1000)
+    );
     assert!(form.mirror && (form.tick - 0.008).abs() < 1e-12 && (form.gamma - 0.1).abs() < 1e-12);
     assert_eq!(form.data, data.display().to_string());
 

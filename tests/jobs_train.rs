@@ -23,7 +23,12 @@ fn wait_for(h: &TrainHandle, what: &str, cond: impl Fn(&TrainHandle) -> bool) {
     while !cond(h) {
         let s = h.snapshot();
         assert!(!matches!(s.status, JobStatus::Failed(_)), "the run failed: {:?}", s.status);
-        assert!(start.elapsed() < Duration::from_secs(300), "timed out waiting for {what}: {:?}\n{}", s.status, s.log.join("\n"));
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "timed out waiting for {what}: {:?}\n{}",
+            s.status,
+            s.log.join("\n")
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -33,7 +38,13 @@ fn stray_files(run_dir: &Path) -> Vec<String> {
     std::fs::read_dir(run_dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| !(n.ends_with(".safetensors") || n.ends_with(".png") || n.ends_with(".txt") || n.ends_with(".json") || n.ends_with(".jsonl")))
+        .filter(|n| {
+            !(n.ends_with(".safetensors")
+                || n.ends_with(".png")
+                || n.ends_with(".txt")
+                || n.ends_with(".json")
+                || n.ends_with(".jsonl"))
+        })
         .collect()
 }
 
@@ -55,7 +66,9 @@ fn a_training_job_reports_pauses_resumes_and_stops_with_a_complete_snapshot() {
     let h = TrainJob { options: o, samples_every: 1 }.submit(&mut runner, Arc::new(|| {})).unwrap();
     assert_eq!(h.title, "train stylegan2 · toyfaces16.zip");
 
-    wait_for(&h, "three ticks and a live grid", |h| h.live.read(|s| s.ticks.len() >= 3 && s.samples.as_ref().is_some_and(|g| g.version >= 3)));
+    wait_for(&h, "three ticks and a live grid", |h| {
+        h.live.read(|s| s.ticks.len() >= 3 && s.samples.as_ref().is_some_and(|g| g.version >= 3))
+    });
     let live = h.live.state();
     assert_eq!(live.total_kimg, 10.0);
     assert_eq!(live.reals.as_ref().map(|r| (r.width, r.height)), Some((64, 32)), "4x2 grid of 16² reals");

@@ -35,7 +35,13 @@ fn path_row(ui: &mut egui::Ui, label: &str, text: &mut String, hint: &str) -> eg
     ui.add(TextEdit::singleline(text).hint_text(hint).desired_width(320.0)).labelled_by(l.id)
 }
 
-fn number<T: egui::emath::Numeric>(ui: &mut egui::Ui, label: &str, value: &mut T, range: std::ops::RangeInclusive<T>, speed: f64) {
+fn number<T: egui::emath::Numeric>(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut T,
+    range: std::ops::RangeInclusive<T>,
+    speed: f64,
+) {
     let l = ui.label(label);
     ui.add(DragValue::new(value).range(range).speed(speed)).labelled_by(l.id);
     ui.end_row();
@@ -110,7 +116,9 @@ pub fn show(ctx: &egui::Context, t: &mut TrainUi) {
     let mut close = false;
     egui::Window::new(TITLE).open(&mut open).resizable(false).collapsible(false).show(ctx, |ui| {
         fields(ui, t);
-        ui.weak("Defaults are a small network a CPU trains; NVIDIA's recipe uses channel base 32768, max 512, z/w 512.");
+        ui.weak(
+            "Defaults are a small network a CPU trains; NVIDIA's recipe uses channel base 32768, max 512, z/w 512.",
+        );
         if let Some(e) = &t.error {
             ui.colored_label(ui.visuals().error_fg_color, e);
         }

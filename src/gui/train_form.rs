@@ -99,7 +99,10 @@ impl TrainForm {
             r => {
                 let p = PathBuf::from(r);
                 if !p.is_file() {
-                    return Err(Error::Invalid(format!("the snapshot to resume from, {}, does not exist", p.display())));
+                    return Err(Error::Invalid(format!(
+                        "the snapshot to resume from, {}, does not exist",
+                        p.display()
+                    )));
                 }
                 Some(p)
             }
@@ -121,7 +124,10 @@ mod tests {
         f.cfg = TrainCfg::StyleGan3R;
         f.map_depth = 3;
         let o = f.to_options().unwrap();
-        assert_eq!((o.cfg, o.batch, o.cbase, o.cmax, o.map_depth, o.resume), (TrainCfg::StyleGan3R, 8, 4096, 64, Some(3), None));
+        assert_eq!(
+            (o.cfg, o.batch, o.cbase, o.cmax, o.map_depth, o.resume),
+            (TrainCfg::StyleGan3R, 8, 4096, 64, Some(3), None)
+        );
         assert_eq!(o.outdir, PathBuf::from("runs"));
 
         f.map_depth = 0;

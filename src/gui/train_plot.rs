@@ -56,7 +56,13 @@ pub fn plot(ui: &mut egui::Ui, title: &str, series: &[Series], size: Vec2) -> us
     painter.rect_filled(rect, 2.0, visuals.extreme_bg_color);
     painter.rect_stroke(rect, 2.0, visuals.widgets.noninteractive.bg_stroke, egui::StrokeKind::Inside);
     let Some((x, y)) = bounds(series) else {
-        painter.text(rect.center(), egui::Align2::CENTER_CENTER, "waiting for the first tick", egui::FontId::proportional(12.0), visuals.weak_text_color());
+        painter.text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            "waiting for the first tick",
+            egui::FontId::proportional(12.0),
+            visuals.weak_text_color(),
+        );
         return 0;
     };
     let inner = rect.shrink(6.0);
@@ -67,7 +73,12 @@ pub fn plot(ui: &mut egui::Ui, title: &str, series: &[Series], size: Vec2) -> us
     }
     let mut segments = 0;
     for s in series {
-        let pts: Vec<Pos2> = s.points.iter().filter(|p| p[0].is_finite() && p[1].is_finite()).map(|&p| to_screen(inner, x, y, p)).collect();
+        let pts: Vec<Pos2> = s
+            .points
+            .iter()
+            .filter(|p| p[0].is_finite() && p[1].is_finite())
+            .map(|&p| to_screen(inner, x, y, p))
+            .collect();
         match pts.len() {
             0 => {}
             1 => {
@@ -81,9 +92,27 @@ pub fn plot(ui: &mut egui::Ui, title: &str, series: &[Series], size: Vec2) -> us
     }
     let font = egui::FontId::monospace(10.0);
     let weak = visuals.weak_text_color();
-    painter.text(rect.left_top() + Vec2::new(3.0, 2.0), egui::Align2::LEFT_TOP, format!("{:.3}", y[1]), font.clone(), weak);
-    painter.text(rect.left_bottom() + Vec2::new(3.0, -2.0), egui::Align2::LEFT_BOTTOM, format!("{:.3}", y[0]), font.clone(), weak);
-    painter.text(rect.right_bottom() + Vec2::new(-3.0, -2.0), egui::Align2::RIGHT_BOTTOM, format!("{:.3} kimg", x[1]), font, weak);
+    painter.text(
+        rect.left_top() + Vec2::new(3.0, 2.0),
+        egui::Align2::LEFT_TOP,
+        format!("{:.3}", y[1]),
+        font.clone(),
+        weak,
+    );
+    painter.text(
+        rect.left_bottom() + Vec2::new(3.0, -2.0),
+        egui::Align2::LEFT_BOTTOM,
+        format!("{:.3}", y[0]),
+        font.clone(),
+        weak,
+    );
+    painter.text(
+        rect.right_bottom() + Vec2::new(-3.0, -2.0),
+        egui::Align2::RIGHT_BOTTOM,
+        format!("{:.3} kimg", x[1]),
+        font,
+        weak,
+    );
     segments
 }
 

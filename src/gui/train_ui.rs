@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::Result;
 use crate::gui::app::ExplorerApp;
 use crate::gui::command::Command;
 use crate::gui::texture::DisplayTexture;
@@ -13,7 +14,6 @@ use crate::gui::train_form::TrainForm;
 use crate::jobs::job::Wake;
 use crate::jobs::task::Task;
 use crate::jobs::{JobRunner, TrainHandle, TrainJob};
-use crate::Result;
 
 /// What a file picker of the dialog asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -172,7 +172,8 @@ impl TrainUi {
         }
         let Some(run) = &self.run else { return };
         let seen = self.grid_version;
-        let newer = run.live.read(|s| s.samples.as_ref().filter(|g| g.version > seen).map(|g| (g.version, g.grid.clone())));
+        let newer =
+            run.live.read(|s| s.samples.as_ref().filter(|g| g.version > seen).map(|g| (g.version, g.grid.clone())));
         if let Some((version, grid)) = newer {
             self.grid_texture.upload(ctx, &grid, true);
             self.grid_version = version;

@@ -22,7 +22,12 @@ pub const OPEN_LEFT: &str = "Open latest snapshot in left view";
 pub const OPEN_RIGHT: &str = "Open latest snapshot in right view";
 pub const SAMPLES: &str = "Samples";
 
-fn series(ticks: &[TickStats], name: &'static str, color: Color32, value: impl Fn(&TickStats) -> Option<f64>) -> Series {
+fn series(
+    ticks: &[TickStats],
+    name: &'static str,
+    color: Color32,
+    value: impl Fn(&TickStats) -> Option<f64>,
+) -> Series {
     Series { name, color, points: ticks.iter().filter_map(|t| value(t).map(|v| [t.kimg, v])).collect() }
 }
 
@@ -72,7 +77,11 @@ pub fn show(ctx: &egui::Context, t: &mut TrainUi) -> Option<(Side, PathBuf)> {
             if ui.add_enabled(active, egui::Button::new(label)).clicked() {
                 run.set_paused(!paused);
             }
-            if ui.add_enabled(active, egui::Button::new(CANCEL)).on_hover_text("Stops after the current iteration and writes a snapshot").clicked() {
+            if ui
+                .add_enabled(active, egui::Button::new(CANCEL))
+                .on_hover_text("Stops after the current iteration and writes a snapshot")
+                .clicked()
+            {
                 run.cancel();
             }
             let has = latest.is_some();
@@ -100,7 +109,8 @@ pub fn show(ctx: &egui::Context, t: &mut TrainUi) -> Option<(Side, PathBuf)> {
                     (Some(id), [w, h]) if w > 0 => {
                         let scale = (320.0 / w as f32).clamp(0.25, 8.0);
                         let size = Vec2::new(w as f32, h as f32) * scale;
-                        ui.add(egui::Image::new((id, size)).fit_to_exact_size(size)).on_hover_text("G_ema at seeds 0, 1, …");
+                        ui.add(egui::Image::new((id, size)).fit_to_exact_size(size))
+                            .on_hover_text("G_ema at seeds 0, 1, …");
                     }
                     _ => {
                         ui.weak("the first grid comes after the first tick");

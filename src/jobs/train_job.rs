@@ -146,7 +146,7 @@ impl TrainSink for TrainLive {
     }
 
     fn wants_live_samples(&self, tick: u64) -> bool {
-        self.samples_every > 0 && tick % self.samples_every == 0
+        self.samples_every > 0 && tick.is_multiple_of(self.samples_every)
     }
 }
 

@@ -36,11 +36,14 @@ pub fn discriminator_class(path: &str) -> &'static str {
     }
 }
 
+/// A module's own parameters `(name, shape)` and buffers `(name, shape if a tensor)`.
+type OwnTensors = (Vec<(String, Vec<usize>)>, Vec<(String, Option<Vec<usize>>)>);
+
 /// Modules (every ancestor of a tensor, parents first) with their own parameters and buffers.
 pub fn module_table(tensors: &BTreeMap<String, Tensor>, is_param: &dyn Fn(&str) -> bool, class_of: fn(&str) -> &'static str) -> Vec<ModuleSummary> {
     let mut order: Vec<String> = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
-    let mut own: Vec<(Vec<(String, Vec<usize>)>, Vec<(String, Option<Vec<usize>>)>)> = Vec::new();
+    let mut own: Vec<OwnTensors> = Vec::new();
     let mut module = |path: &str, order: &mut Vec<String>, own: &mut Vec<_>| -> usize {
         if let Some(&i) = index.get(path) {
             return i;

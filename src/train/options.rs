@@ -130,10 +130,10 @@ impl TrainOptions {
         if self.batch == 0 {
             return bad("--batch must be at least 1".into());
         }
-        if self.batch % self.mbstd_group.min(self.batch).max(1) != 0 {
+        if !self.batch.is_multiple_of(self.mbstd_group.min(self.batch).max(1)) {
             return bad(format!("--batch {} must be a multiple of --mbstd-group {}", self.batch, self.mbstd_group));
         }
-        if !(self.kimg.is_finite() && self.kimg >= 0.0) || !(self.tick.is_finite() && self.tick > 0.0) {
+        if !(self.kimg.is_finite() && self.kimg >= 0.0 && self.tick.is_finite() && self.tick > 0.0) {
             return bad("--kimg must be ≥ 0 and --tick > 0".into());
         }
         if !(self.gamma.is_finite() && self.gamma >= 0.0) {

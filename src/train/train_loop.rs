@@ -252,7 +252,7 @@ pub fn train(options: &TrainOptions, monitor: &dyn Monitor, sink: &dyn TrainSink
             sink.event(TrainEvent::Tick(stats));
             collector = TickCollector::default();
 
-            let snap_tick = done || cur_tick % options.snap as u64 == 0;
+            let snap_tick = done || cur_tick.is_multiple_of(options.snap as u64);
             if snap_tick {
                 run.samples(Some(&fakes_name(cur_nimg)))?;
                 last_snapshot = Some(run.snapshot(cur_tick)?);

@@ -147,7 +147,7 @@ impl Trainer {
 
         // Greg: path-length regularisation.
         if let Some(interval) = h.pl_interval.filter(|_| h.pl_weight > 0.0)
-            && self.batch_idx % interval as u64 == 0
+            && self.batch_idx.is_multiple_of(interval as u64)
         {
             let n = (batch / h.pl_batch_shrink).max(1);
             let x = x_greg.head(n)?;
@@ -188,7 +188,7 @@ impl Trainer {
         }
 
         // Dreg: R1 on the real images.
-        if h.r1_gamma > 0.0 && self.batch_idx % h.r1_interval as u64 == 0 {
+        if h.r1_gamma > 0.0 && self.batch_idx.is_multiple_of(h.r1_interval as u64) {
             let settings = R1Settings { blur_sigma, gamma: h.r1_gamma, gain: h.r1_interval as f64, step: R1_STEP };
             let r = r1(&self.d, &self.d_config, real, real_c, settings)?;
             stats.r1_penalty = Some(r.penalty);

@@ -39,7 +39,12 @@ pub struct TestMonitor {
 
 impl TestMonitor {
     pub fn new(cancel_after: Option<usize>) -> Self {
-        Self { lines: Mutex::new(Vec::new()), reports: AtomicUsize::new(0), cancel_after, cancelled: AtomicBool::new(false) }
+        Self {
+            lines: Mutex::new(Vec::new()),
+            reports: AtomicUsize::new(0),
+            cancel_after,
+            cancelled: AtomicBool::new(false),
+        }
     }
 }
 
