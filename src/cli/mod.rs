@@ -3,6 +3,8 @@
 
 pub mod convert;
 pub mod dataset;
+pub mod direction_strip;
+pub mod directions;
 pub mod generate;
 pub mod inspect;
 pub mod metrics;
@@ -41,6 +43,9 @@ pub enum Command {
     Dataset(dataset::DatasetCommand),
     /// Train a StyleGAN2 or StyleGAN3 network (as NVIDIA's train.py).
     Train(train::TrainArgs),
+    /// Latent directions: SeFa, GANSpace, labelled SVM boundaries, strips.
+    #[command(subcommand)]
+    Directions(directions::DirectionsCommand),
 }
 
 /// Entry point used by `main`.
@@ -54,6 +59,7 @@ pub fn main() -> anyhow::Result<()> {
             Command::Metrics(args) => metrics::run(args),
             Command::Dataset(command) => dataset::run(command),
             Command::Train(args) => train::run(args),
+            Command::Directions(command) => directions::run(command),
         },
         None => open_window(cli.files),
     }

@@ -143,3 +143,21 @@ fn f64_list(v: &serde_json::Value, key: &str) -> Option<Vec<f64>> {
 fn unreachable_shape(shape: &[usize]) -> Result<(usize, usize)> {
     Err(Error::Invalid(format!("unsupported direction shape {shape:?}")))
 }
+
+/// Samples used to measure σ of directions that come without one.
+pub const SIGMA_SAMPLES: usize = 5000;
+
+/// Reads `FILE.npy[:ROW]` for `generator`; directions without a σ in a sidecar get σ measured
+/// from [`SIGMA_SAMPLES`] sampled w (seed 0), so that sliders are in σ units either way.
+pub fn load_directions_for(generator: &crate::nn::generator::Generator, spec: &str) -> Result<Vec<Direction>> {
+    let cfg = generator.config();
+    let (mut dirs, needs_sigma) = read_direction_spec(spec, cfg.w_dim(), cfg.num_ws())?;
+    if needs_sigma {
+        let vecs: Vec<Vec<f64>> = dirs.iter().map(Direction::mean_vector).collect();
+        let sig = crate::latent::directions::w_sampler::projection_sigmas(generator, &vecs, SIGMA_SAMPLES, 0)?;
+        for (d, s) in dirs.iter_mut().zip(sig) {
+            d.sigma = if s > 0.0 { s } else { 1.0 };
+        }
+    }
+    Ok(dirs)
+}
