@@ -58,6 +58,8 @@ pub struct ExplorerApp {
     /// Screen rectangles of the two view panes last frame (for drops).
     pub pane_rects: [Option<egui::Rect>; 2],
     pub start_source: StartSource,
+    /// The Directions panel (latent-direction sliders).
+    pub directions: crate::gui::directions::DirectionsState,
     pub frames: u64,
     pub(crate) focus_path: bool,
     pending: Vec<Command>,
@@ -102,6 +104,7 @@ impl ExplorerApp {
             difference: DifferenceView { texture: DisplayTexture::new("difference"), result: None, made_from: None },
             pane_rects: [None, None],
             start_source: start.source,
+            directions: Default::default(),
             frames: 0,
             focus_path: false,
             pending: Vec::new(),
@@ -303,9 +306,10 @@ impl ExplorerApp {
         for c in std::mem::take(&mut self.pending) {
             self.execute(c);
         }
+        crate::gui::directions::update(self);
         // Animation steps use the real frame time, capped so that a stall does not jump.
         self.advance(dt.as_secs_f64().min(0.25));
-        if self.animating() || self.views.iter().any(View::is_loading) || self.dialog.is_some() {
+        if self.animating() || self.views.iter().any(View::is_loading) || self.dialog.is_some() || self.directions.busy() {
             ui.ctx().request_repaint();
         }
         self.perf.frame(now, now.elapsed());

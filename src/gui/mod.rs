@@ -11,6 +11,7 @@ pub mod capture;
 pub mod command;
 pub mod controls;
 pub mod difference;
+pub mod directions;
 pub mod equivariance;
 pub mod image_view;
 pub mod panels;

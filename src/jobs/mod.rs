@@ -9,6 +9,7 @@
 //! - [`runner`], [`job`]: jobs with progress, logs, typed results and cancellation;
 //!   [`metric_job`] runs metrics and appends their result lines.
 
+pub mod direction_job;
 pub mod engine;
 pub mod generator_engine;
 pub mod inbox;
