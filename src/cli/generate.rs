@@ -173,7 +173,13 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
 
     std::fs::create_dir_all(&args.outdir).with_context(|| format!("cannot create {}", args.outdir.display()))?;
     let capture = if args.save_layers { Capture::All } else { Capture::Nothing };
-    let opts = SynthesisOptions { noise_mode: args.noise_mode, noise_seed: args.noise_seed, capture, input_transform };
+    let opts = SynthesisOptions {
+        noise_mode: args.noise_mode,
+        noise_seed: args.noise_seed,
+        capture,
+        input_transform,
+        style_offsets: Vec::new(),
+    };
 
     let monitor = TerminalMonitor::new("generating");
     let result = (|| -> anyhow::Result<()> {

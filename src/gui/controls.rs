@@ -134,6 +134,7 @@ impl Controls {
             input_transform: sg3.then(|| self.eq.transform(info.resolution)),
             untransform: sg3 && self.eq.untransform,
             directions: Vec::new(),
+            style_channels: Vec::new(),
         }
     }
 }

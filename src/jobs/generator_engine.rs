@@ -117,6 +117,7 @@ impl RenderEngine for GeneratorEngine {
             noise_seed: req.noise_seed,
             input_transform: transform,
             capture: Capture::Nothing,
+            style_offsets: req.style_channels.clone(),
         };
         let mut image = self.generator.synthesis(&ws, &opts)?.image;
         stages.push(("synthesis", t.elapsed()));

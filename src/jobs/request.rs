@@ -43,6 +43,8 @@ pub struct RenderRequest {
     pub untransform: bool,
     /// Latent-direction sliders: `w_l += α·σ·v_l` on each edit's W+ rows (before pseudo-align).
     pub directions: Vec<DirectionEdit>,
+    /// StyleSpace channel offsets (absolute, in affine-output units).
+    pub style_channels: Vec<crate::nn::style_offsets::StyleOffset>,
 }
 
 impl Default for RenderRequest {
@@ -59,6 +61,7 @@ impl Default for RenderRequest {
             input_transform: None,
             untransform: false,
             directions: Vec::new(),
+            style_channels: Vec::new(),
         }
     }
 }

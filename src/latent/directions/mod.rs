@@ -15,6 +15,7 @@
 //! | [`direction_edit`] | `DirectionEdit`, `apply_edits` (`w_l += α·σ·v_l`) |
 //! | [`direction_file`] | `.npy` import/export with a sidecar JSON |
 //! | [`npy`] | the minimal `.npy` reader/writer |
+//! | [`style_space`] | `StyleChannel`, `StyleStats`: the W→S split, σ per channel |
 //! | [`strip`] | a −max…+max σ grid of a direction over seeds |
 
 pub mod affine_layer;
@@ -28,6 +29,7 @@ pub mod linear_svm;
 pub mod npy;
 pub mod sefa;
 pub mod strip;
+pub mod style_space;
 pub mod symmetric_eigen;
 pub mod w_sampler;
 
@@ -42,6 +44,7 @@ pub use ganspace::{GanSpace, GanSpaceSettings};
 pub use layer_selection::{LayerPreset, LayerSelection};
 pub use linear_svm::{LinearSvm, SvmSettings};
 pub use sefa::Sefa;
+pub use style_space::{StyleChannel, StyleStats, styles_of};
 pub use strip::{StripSettings, render_strip, strip_strengths};
 pub use symmetric_eigen::SymmetricEigen;
 pub use w_sampler::{WSampler, projection_sigmas};
