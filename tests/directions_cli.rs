@@ -166,3 +166,31 @@ fn generate_with_a_direction() {
     let (r, _) = run("range", &["--direction", &spec, "--strength", "1", "--layers", "3-16"]);
     assert!(String::from_utf8_lossy(&r.stderr).contains("0-15"));
 }
+
+#[test]
+fn generate_with_a_style_channel() {
+    let Some(dir) = common::fixture("sg2_64") else { return };
+    let net = dir.join("network.pkl");
+    let out = scratch("style");
+    let run = |name: &str, extra: &[&str]| {
+        let o = out.join(name);
+        let mut args = vec!["generate", "--network", s(&net), "--seeds", "2", "--save-raw", "--outdir", s(&o)];
+        args.extend_from_slice(extra);
+        (stylescope(&args), o)
+    };
+    let (r, plain) = run("plain", &[]);
+    ok(&r);
+    let (r, edited) = run("edited", &["--style-channel", "L4_10=-3", "--style-channel", "L0_1=2"]);
+    ok(&r);
+    let a = common::read_npy_f32(&plain.join("seed0002.npy")).0;
+    let b = common::read_npy_f32(&edited.join("seed0002.npy")).0;
+    assert!(common::max_abs_diff(&a, &b) > 1e-3);
+    let (r, zero) = run("zero", &["--style-channel", "L4_10=0"]);
+    ok(&r);
+    assert_eq!(common::read_npy_f32(&zero.join("seed0002.npy")).0, a);
+    for (bad, want) in [("L99_0=1", "L0-L"), ("L4_999=1", "channels"), ("X4=1", "not a style channel"), ("L4_1", "expected")] {
+        let (r, _) = run("bad", &["--style-channel", bad]);
+        let e = String::from_utf8_lossy(&r.stderr);
+        assert!(!r.status.success() && e.contains(want), "{bad}: {e}");
+    }
+}

@@ -14,7 +14,8 @@
 //! `--pseudo-align` replaces `ws[0]` (which drives the input's learned transform) by `w_avg`.
 //!
 //! `--direction FILE.npy[:ROW] --strength X [--layers A-B]` moves w by `X·σ·v` on those W+ rows
-//! (before pseudo-align); several `--direction`s add up.
+//! (before pseudo-align); several `--direction`s add up. `--style-channel L6_12=2` moves one
+//! StyleSpace channel by 2 σ (σ of that channel over 2000 sampled w).
 
 use std::path::{Path, PathBuf};
 
@@ -26,7 +27,8 @@ use crate::checkpoint::Checkpoint;
 use crate::cli::direction_strip::{layers_arg, one_direction};
 use crate::cli::terminal_monitor::TerminalMonitor;
 use crate::error::ResultExt;
-use crate::latent::directions::{DirectionEdit, apply_edits};
+use crate::latent::directions::{DirectionEdit, StyleChannel, StyleStats, apply_edits};
+use crate::nn::style_offsets::StyleOffset;
 use crate::latent::{class_label, parse_seed_list, z_tensor};
 use crate::nn::image::to_raster;
 use crate::nn::stylegan3::pseudo_align;
@@ -91,6 +93,10 @@ pub struct GenerateArgs {
     /// W+ rows the directions move, `A-B` or `all` (default: all; StyleGAN3 leaves row 0 alone).
     #[arg(long)]
     pub layers: Option<String>,
+    /// StyleSpace: move one style channel by α σ, `L{layer}_{channel}=α` (repeatable); σ from
+    /// 2000 sampled w.
+    #[arg(long = "style-channel", allow_hyphen_values = true)]
+    pub style_channel: Vec<String>,
 }
 
 /// `X,Y` → `[X, Y]`.
@@ -110,6 +116,23 @@ pub fn layer_file_name(seed: u64, layer: &str) -> String {
 
 fn write_npy(t: &Tensor, path: &Path) -> anyhow::Result<()> {
     Ok(t.write_npy(path).map_err(crate::Error::from).in_file(path)?)
+}
+
+/// `--style-channel L{layer}_{channel}=α` → offsets of α σ_c.
+fn style_channel_offsets(generator: &Generator, specs: &[String]) -> anyhow::Result<Vec<StyleOffset>> {
+    if specs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stats = StyleStats::compute(generator, 2000, 0, &crate::progress::Silent)?;
+    specs
+        .iter()
+        .map(|s| {
+            let (name, alpha) =
+                s.split_once('=').with_context(|| format!("--style-channel `{s}`: expected L{{layer}}_{{channel}}=ALPHA"))?;
+            let alpha: f64 = alpha.trim().parse().with_context(|| format!("--style-channel `{s}`: `{alpha}` is not a number"))?;
+            Ok(stats.offset(name.parse::<StyleChannel>()?, alpha)?)
+        })
+        .collect()
 }
 
 /// The `--direction`/`--strength`/`--layers` edits.
@@ -170,6 +193,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
         .then(|| make_transform(args.translate.unwrap_or([0.0, 0.0]), args.rotate.unwrap_or(0.0)));
 
     let edits = direction_edits(&generator, &args)?;
+    let style_offsets = style_channel_offsets(&generator, &args.style_channel)?;
 
     std::fs::create_dir_all(&args.outdir).with_context(|| format!("cannot create {}", args.outdir.display()))?;
     let capture = if args.save_layers { Capture::All } else { Capture::Nothing };
@@ -178,7 +202,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
         noise_seed: args.noise_seed,
         capture,
         input_transform,
-        style_offsets: Vec::new(),
+        style_offsets,
     };
 
     let monitor = TerminalMonitor::new("generating");
