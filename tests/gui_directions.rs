@@ -176,3 +176,34 @@ fn ganspace_runs_as_a_job_and_becomes_sliders() {
     h.step();
     wait_image(&mut h, ver + 1);
 }
+
+#[test]
+fn a_stylespace_channel_slider_moves_one_channel() {
+    let dir = require_fixture!("sg3t_64");
+    let net = dir.join("network.pkl");
+    let mut h = harness(vec![net.clone()]);
+    wait_image(&mut h, 1);
+    let plain = h.state().view(Side::Left).image.clone().unwrap();
+    h.get_by_label(panel::STYLE_LAYER).set_value_accesskit(4.0);
+    h.get_by_label(panel::STYLE_CHANNEL).set_value_accesskit(3.0);
+    h.get_by_role_and_label(Role::Slider, panel::STYLE_STRENGTH).set_value_accesskit(4.0);
+    wait_until(Duration::from_secs(120), "the channel edit", || {
+        h.step();
+        let v = h.state().view(Side::Left);
+        !v.style_channels.is_empty() && v.image_version >= 2 && !v.busy()
+    });
+    h.run_steps(2);
+    let v = h.state().view(Side::Left).image_version;
+    wait_image(&mut h, v);
+    let shown = h.state().view(Side::Left).image.clone().unwrap();
+    assert_ne!(shown.pixels, plain.pixels);
+    // The library's image with the same offset (σ of L4_3 over the same 2000 samples).
+    let g = stylescope::checkpoint::Checkpoint::open(&net).unwrap().load_generator(&Device::Cpu).unwrap();
+    let stats = stylescope::latent::directions::StyleStats::compute(&g, 2000, 0, &stylescope::progress::Silent).unwrap();
+    let o = stats.offset(stylescope::latent::directions::StyleChannel { layer: 4, channel: 3 }, 4.0).unwrap();
+    assert_eq!(h.state().view(Side::Left).style_channels, vec![o]);
+    let z = stylescope::latent::z_tensor(&[0], 64, &Device::Cpu).unwrap();
+    let ws = g.mapping(&z, None, 1.0, None).unwrap();
+    let img = g.synthesis(&ws, &stylescope::nn::SynthesisOptions { style_offsets: vec![o], ..Default::default() }).unwrap();
+    assert_same(&shown, &stylescope::nn::image::to_raster(&img.image, 0).unwrap(), "L4_3 at +4σ");
+}

@@ -50,6 +50,8 @@ pub struct View {
     /// Latent-direction sliders for this view's network (set by the Directions panel), added
     /// to every request.
     pub directions: Vec<crate::latent::directions::DirectionEdit>,
+    /// StyleSpace channel offsets for this view's network (set by the Directions panel).
+    pub style_channels: Vec<crate::nn::style_offsets::StyleOffset>,
     last_request: Option<RenderRequest>,
 }
 
@@ -78,6 +80,7 @@ impl View {
             load_time: None,
             image_version: 0,
             directions: Vec::new(),
+            style_channels: Vec::new(),
             last_request: None,
         })
     }
@@ -87,6 +90,7 @@ impl View {
         self.worker.load(path);
         self.status = ViewStatus::Loading { path: path.to_path_buf(), since: Instant::now() };
         self.directions.clear();
+        self.style_channels.clear();
         self.image = None;
         self.render_error = None;
         self.timings = None;
@@ -140,6 +144,7 @@ impl View {
         let Some(info) = self.info() else { return false };
         let mut request = controls.request(info);
         request.directions = self.directions.clone();
+        request.style_channels = self.style_channels.clone();
         if self.last_request.as_ref() == Some(&request) {
             return false;
         }

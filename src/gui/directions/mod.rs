@@ -23,12 +23,21 @@ pub fn update(app: &mut ExplorerApp) {
     app.directions.poll();
     let edits = app.directions.edits();
     let network = app.directions.set.as_ref().map(|s| s.network.clone());
+    let (style_net, style) = app.directions.style_offset();
     for side in Side::BOTH {
         let view = app.view_mut(side);
-        let mine = network.as_deref().is_some_and(|n| view.info().is_some_and(|i| i.path == n));
+        let path = view.info().map(|i| i.path.clone());
+        let mine = network.is_some() && path == network;
         let want = if mine { edits.clone() } else { Vec::new() };
         if view.directions != want {
             view.directions = want;
+        }
+        let want = match (&style, &style_net) {
+            (Some(o), Some(n)) if path.as_ref() == Some(n) => vec![*o],
+            _ => Vec::new(),
+        };
+        if view.style_channels != want {
+            view.style_channels = want;
         }
     }
 }

@@ -20,6 +20,9 @@ pub const FROM_ROW: &str = "From W+ row";
 pub const TO_ROW: &str = "To W+ row";
 pub const CANCEL: &str = "Cancel";
 pub const SAVE_PATH: &str = "Save directions to";
+pub const STYLE_LAYER: &str = "Style layer";
+pub const STYLE_CHANNEL: &str = "Channel";
+pub const STYLE_STRENGTH: &str = "Style channel σ";
 /// Slider range in σ.
 pub const MAX_SIGMA: f64 = 10.0;
 
@@ -92,6 +95,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
     if let Some(n) = &d.note {
         ui.label(RichText::new(n).weak());
     }
+    style_channel(ui, d, &info.path, wake.clone());
     let Some(set) = d.set.clone() else { return };
     if set.network != info.path {
         ui.label(RichText::new(format!("These sliders belong to {}.", set.network.display())).weak());
@@ -132,4 +136,43 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
             d.start_strip(seed, psi, wake.clone());
         }
     });
+}
+
+/// StyleSpace: one channel `L{layer}_{channel}` moved by α σ_c (σ from 2000 samples, computed as
+/// a job the first time).
+fn style_channel(ui: &mut egui::Ui, d: &mut crate::gui::directions::DirectionsState, net: &std::path::Path, wake: Wake) {
+    ui.separator();
+    ui.label(RichText::new("StyleSpace channel").strong());
+    let stats = d.style_stats.as_ref().filter(|(p, _)| p == net).map(|(_, s)| s.clone());
+    // Without statistics yet the ranges stay open (they are checked once σ is known).
+    let layers = stats.as_ref().map_or(4096, |s| s.sigma.len());
+    ui.horizontal(|ui| {
+        let l = ui.label(STYLE_LAYER);
+        ui.add(DragValue::new(&mut d.channel.layer).range(0..=layers.saturating_sub(1))).labelled_by(l.id);
+        let channels = stats.as_ref().and_then(|s| s.sigma.get(d.channel.layer)).map_or(65536, Vec::len);
+        let l = ui.label(STYLE_CHANNEL);
+        ui.add(DragValue::new(&mut d.channel.channel).range(0..=channels.saturating_sub(1))).labelled_by(l.id);
+        ui.label(RichText::new(d.channel.name()).monospace());
+    });
+    let changed = ui
+        .add(Slider::new(&mut d.channel_strength, -MAX_SIGMA..=MAX_SIGMA).text(STYLE_STRENGTH).fixed_decimals(2))
+        .changed();
+    if (changed || d.channel_strength != 0.0) && stats.is_none() {
+        d.ensure_style_stats(net, wake);
+    }
+    match &stats {
+        None if d.channel_strength != 0.0 => {
+            ui.label(RichText::new("measuring style σ…").weak());
+        }
+        Some(s) => {
+            if let Err(e) = s.offset(d.channel, 1.0) {
+                ui.label(RichText::new(e.to_string()).color(Color32::from_rgb(230, 90, 80)));
+            } else {
+                let name = s.names.get(d.channel.layer).cloned().unwrap_or_default();
+                let sigma = s.sigma[d.channel.layer][d.channel.channel];
+                ui.label(RichText::new(format!("{name}, σ = {sigma:.4}")).weak());
+            }
+        }
+        None => {}
+    }
 }

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use crate::jobs::direction_job::{DirectionSet, DirectionSource, compute_direction_set, strip_job};
 use crate::jobs::job::Wake;
 use crate::jobs::{JobHandle, JobRunner, JobSnapshot};
-use crate::latent::directions::{DirectionEdit, GanSpaceSettings, LayerSelection, StripSettings};
+use crate::latent::directions::{DirectionEdit, GanSpaceSettings, LayerSelection, StripSettings, StyleChannel, StyleStats};
+use crate::nn::style_offsets::StyleOffset;
 use crate::Error;
 
 /// How the sliders' directions are found.
@@ -41,9 +42,24 @@ pub struct DirectionsState {
     pub shown: usize,
     /// The network the last job was for (SeFa is recomputed when the active network changes).
     requested_for: Option<(PathBuf, Method)>,
+    /// StyleSpace: the edited channel and its strength in σ.
+    pub channel: StyleChannel,
+    pub channel_strength: f64,
+    /// Style statistics (σ per channel) of a network.
+    pub style_stats: Option<(PathBuf, StyleStats)>,
     runner: Option<JobRunner>,
     job: Option<JobHandle<DirectionSet>>,
     strip: Option<JobHandle<String>>,
+    stats_job: Option<JobHandle<StyleStatsOutput>>,
+}
+
+/// A finished style-statistics job.
+pub struct StyleStatsOutput(pub PathBuf, pub StyleStats);
+
+impl crate::jobs::JobOutput for StyleStatsOutput {
+    fn summary(&self) -> String {
+        format!("style statistics of {} layers", self.1.names.len())
+    }
 }
 
 impl Default for DirectionsState {
@@ -61,9 +77,13 @@ impl Default for DirectionsState {
             layers: (0, 0),
             shown: 8,
             requested_for: None,
+            channel: StyleChannel { layer: 1, channel: 0 },
+            channel_strength: 0.0,
+            style_stats: None,
             runner: None,
             job: None,
             strip: None,
+            stats_job: None,
         }
     }
 }
@@ -153,6 +173,13 @@ impl DirectionsState {
                 Err(e) => self.error = Some(e.to_string()),
             }
         }
+        if let Some(result) = self.stats_job.as_ref().and_then(JobHandle::take_result) {
+            self.stats_job = None;
+            match result {
+                Ok(StyleStatsOutput(p, s)) => self.style_stats = Some((p, s)),
+                Err(e) => self.error = Some(e.to_string()),
+            }
+        }
         if let Some(result) = self.strip.as_ref().and_then(JobHandle::take_result) {
             self.strip = None;
             match result {
@@ -164,7 +191,35 @@ impl DirectionsState {
 
     /// Whether a job is queued or running.
     pub fn busy(&self) -> bool {
-        self.job.is_some() || self.strip.is_some()
+        self.job.is_some() || self.strip.is_some() || self.stats_job.is_some()
+    }
+
+    /// Starts computing the style statistics of `network` (2000 samples) unless they are there
+    /// or on their way.
+    pub fn ensure_style_stats(&mut self, network: &Path, wake: Wake) {
+        if self.stats_job.is_some() || self.style_stats.as_ref().is_some_and(|(p, _)| p == network) {
+            return;
+        }
+        let path = network.to_path_buf();
+        let Some(runner) = self.runner(wake) else { return };
+        let job = runner.submit("Style statistics", move |m| {
+            let g = crate::checkpoint::Checkpoint::open(&path)
+                .and_then(|c| c.load_generator(&candle_core::Device::Cpu))
+                .map_err(|e| e.in_file(&path))?;
+            Ok(StyleStatsOutput(path, StyleStats::compute(&g, 2000, 0, m)?))
+        });
+        self.stats_job = Some(job);
+    }
+
+    /// The StyleSpace offset of the channel slider and the network it belongs to; an invalid
+    /// channel gives none (the panel shows why).
+    pub fn style_offset(&self) -> (Option<PathBuf>, Option<StyleOffset>) {
+        match &self.style_stats {
+            Some((p, stats)) if self.channel_strength != 0.0 => {
+                (Some(p.clone()), stats.offset(self.channel, self.channel_strength).ok())
+            }
+            _ => (None, None),
+        }
     }
 
     /// The active sliders as edits.
