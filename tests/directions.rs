@@ -1,5 +1,6 @@
 //! Latent directions: SeFa against NumPy's `eigh` goldens on every fixture network, GANSpace
 //! against a plain covariance PCA of the same samples, the SVM on planted data, `.npy` shapes.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -150,7 +151,12 @@ fn ganspace_components_are_a_covariance_pca_of_the_samples() {
     for (i, (lambda, v)) in power_pairs(cov, d, 3).into_iter().enumerate() {
         let cos = dot(v.as_slice(), &gs.components[i]).abs();
         assert!(cos > 1.0 - 1e-6, "component {i}: |cos| {cos}");
-        assert!((gs.sigma[i] - lambda.sqrt()).abs() < 1e-8 * lambda.sqrt(), "σ{i} {} vs {}", gs.sigma[i], lambda.sqrt());
+        assert!(
+            (gs.sigma[i] - lambda.sqrt()).abs() < 1e-8 * lambda.sqrt(),
+            "σ{i} {} vs {}",
+            gs.sigma[i],
+            lambda.sqrt()
+        );
     }
     // The batch size does not change the result.
     let one_batch = GanSpace::compute(&g, &GanSpaceSettings { batch: 3000, ..settings }, &Silent).unwrap();
@@ -202,7 +208,10 @@ fn svm_recovers_a_planted_normal() {
     }
     let svm = LinearSvm::fit(&xs, dim, &labels, &SvmSettings { c: 10.0, ..Default::default() }).unwrap();
     let cos = dot(&svm.normal, &normal);
-    eprintln!("SVM: cos {cos:.5}, train {:.3}, held-out {:?}, epochs {}", svm.train_accuracy, svm.heldout_accuracy, svm.epochs);
+    eprintln!(
+        "SVM: cos {cos:.5}, train {:.3}, held-out {:?}, epochs {}",
+        svm.train_accuracy, svm.heldout_accuracy, svm.epochs
+    );
     assert!(cos > 0.99, "cosine {cos}");
     assert_eq!(svm.train_accuracy, 1.0);
     assert!(svm.heldout_accuracy.unwrap() > 0.97);

@@ -1,4 +1,5 @@
 //! `stylescope directions …` and `generate --direction` end to end on the fixture networks.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -38,7 +39,10 @@ fn sefa_writes_unit_rows_strongest_first_with_a_sidecar() {
     assert_eq!(t.dtype(), candle_core::DType::F32);
     assert_eq!(t.dims(), &[5, 64]);
     let rows = t.to_vec2::<f32>().unwrap();
-    let gold = common::read_npy_f64(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sefa/sg3t_64_default_eigvecs.npy")).0;
+    let gold = common::read_npy_f64(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sefa/sg3t_64_default_eigvecs.npy"),
+    )
+    .0;
     for (i, r) in rows.iter().enumerate() {
         let norm: f32 = r.iter().map(|x| x * x).sum();
         assert!((norm - 1.0).abs() < 1e-5);
@@ -78,7 +82,8 @@ fn ganspace_and_svm_and_strip() {
     let seeds: Vec<u64> = (0..1000).collect();
     let z = stylescope::latent::z_tensor(&seeds, 64, &candle_core::Device::Cpu).unwrap();
     let g = stylescope::checkpoint::Checkpoint::open(&net).unwrap().load_generator(&candle_core::Device::Cpu).unwrap();
-    let w = g.mapping(&z, None, 1.0, None).unwrap().narrow(1, 0, 1).unwrap().squeeze(1).unwrap().to_vec2::<f32>().unwrap();
+    let w =
+        g.mapping(&z, None, 1.0, None).unwrap().narrow(1, 0, 1).unwrap().squeeze(1).unwrap().to_vec2::<f32>().unwrap();
     let proj: Vec<f32> = w.iter().map(|r| r.iter().zip(&comp).map(|(a, b)| a * b).sum()).collect();
     let mut sorted = proj.clone();
     sorted.sort_by(f32::total_cmp);
@@ -91,7 +96,18 @@ fn ganspace_and_svm_and_strip() {
     }
     std::fs::write(out.join("labels.csv"), csv).unwrap();
     let svm = out.join("svm.npy");
-    let o = stylescope(&["directions", "svm", "--network", s(&net), "--labels", s(&out.join("labels.csv")), "--out", s(&svm), "--c", "10"]);
+    let o = stylescope(&[
+        "directions",
+        "svm",
+        "--network",
+        s(&net),
+        "--labels",
+        s(&out.join("labels.csv")),
+        "--out",
+        s(&svm),
+        "--c",
+        "10",
+    ]);
     ok(&o);
     let n = candle_core::Tensor::read_npy(&svm).unwrap().to_vec2::<f32>().unwrap()[0].clone();
     let cos: f32 = n.iter().zip(&comp).map(|(a, b)| a * b).sum();
@@ -103,14 +119,28 @@ fn ganspace_and_svm_and_strip() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("heldout_accuracy"));
     // A label file with a bad line names the file and the line.
     std::fs::write(out.join("bad.csv"), "1,1\n2,maybe\n").unwrap();
-    let o = stylescope(&["directions", "svm", "--network", s(&net), "--labels", s(&out.join("bad.csv")), "--out", s(&svm)]);
+    let o =
+        stylescope(&["directions", "svm", "--network", s(&net), "--labels", s(&out.join("bad.csv")), "--out", s(&svm)]);
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success() && e.contains("bad.csv") && e.contains("line 2"), "{e}");
 
     // Strip: 2 seeds × 5 steps of 64² tiles; the centre column is the unedited image.
     let png = out.join("strip.png");
     let spec = format!("{}:0", s(&gs));
-    ok(&stylescope(&["directions", "strip", "--network", s(&net), "--direction", &spec, "--seeds", "3,4", "--steps", "5", "--out", s(&png)]));
+    ok(&stylescope(&[
+        "directions",
+        "strip",
+        "--network",
+        s(&net),
+        "--direction",
+        &spec,
+        "--seeds",
+        "3,4",
+        "--steps",
+        "5",
+        "--out",
+        s(&png),
+    ]));
     let img = image::open(&png).unwrap().to_rgb8();
     assert_eq!((img.width(), img.height()), (5 * 64, 2 * 64));
     ok(&stylescope(&["generate", "--network", s(&net), "--seeds", "3", "--outdir", s(&out.join("plain"))]));
@@ -188,7 +218,9 @@ fn generate_with_a_style_channel() {
     let (r, zero) = run("zero", &["--style-channel", "L4_10=0"]);
     ok(&r);
     assert_eq!(common::read_npy_f32(&zero.join("seed0002.npy")).0, a);
-    for (bad, want) in [("L99_0=1", "L0-L"), ("L4_999=1", "channels"), ("X4=1", "not a style channel"), ("L4_1", "expected")] {
+    for (bad, want) in
+        [("L99_0=1", "L0-L"), ("L4_999=1", "channels"), ("X4=1", "not a style channel"), ("L4_1", "expected")]
+    {
         let (r, _) = run("bad", &["--style-channel", bad]);
         let e = String::from_utf8_lossy(&r.stderr);
         assert!(!r.status.success() && e.contains(want), "{bad}: {e}");

@@ -1,6 +1,7 @@
 //! StyleSpace: the W→S split and style-channel offsets in synthesis. Offsets that turn one
 //! layer's styles into another w's styles must give exactly the image of that w on that layer's
 //! row; statistics, channel names and errors.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -9,8 +10,8 @@ use std::path::Path;
 use candle_core::{Device, Tensor};
 use stylescope::checkpoint::Checkpoint;
 use stylescope::latent::directions::{StyleChannel, StyleStats, styles_of};
-use stylescope::latent::z_tensor;
 use stylescope::latent::style_mix::replace_rows;
+use stylescope::latent::z_tensor;
 use stylescope::nn::style_offsets::StyleOffset;
 use stylescope::nn::{Generator, SynthesisOptions};
 use stylescope::progress::Silent;
@@ -92,15 +93,29 @@ fn style_statistics_names_and_errors() {
     assert!((o.delta - 2.0 * stats.sigma[5][7]).abs() < 1e-12);
     assert!(stats.offset(StyleChannel { layer: 0, channel: 1 }, 1.0).unwrap_err().to_string().contains("input"));
     assert!(stats.offset(StyleChannel { layer: 16, channel: 0 }, 1.0).unwrap_err().to_string().contains("L0-L15"));
-    assert!(stats.offset(StyleChannel { layer: 15, channel: 99 }, 1.0).unwrap_err().to_string().contains("16 channels"));
+    assert!(
+        stats.offset(StyleChannel { layer: 15, channel: 99 }, 1.0).unwrap_err().to_string().contains("16 channels")
+    );
 
     // Synthesis rejects offsets the network does not have, and moves with one it has.
     let z = z_tensor(&[1], 64, &Device::Cpu).unwrap();
     let ws = g.mapping(&z, None, 1.0, None).unwrap();
-    let run = |offsets: Vec<StyleOffset>| g.synthesis(&ws, &SynthesisOptions { style_offsets: offsets, ..Default::default() });
+    let run = |offsets: Vec<StyleOffset>| {
+        g.synthesis(&ws, &SynthesisOptions { style_offsets: offsets, ..Default::default() })
+    };
     assert!(run(vec![StyleOffset { layer: 0, channel: 0, delta: 1.0 }]).is_err());
-    assert!(run(vec![StyleOffset { layer: 40, channel: 0, delta: 1.0 }]).unwrap_err().to_string().contains("does not exist"));
-    assert!(run(vec![StyleOffset { layer: 3, channel: 500, delta: 1.0 }]).unwrap_err().to_string().contains("no channel 500"));
+    assert!(
+        run(vec![StyleOffset { layer: 40, channel: 0, delta: 1.0 }])
+            .unwrap_err()
+            .to_string()
+            .contains("does not exist")
+    );
+    assert!(
+        run(vec![StyleOffset { layer: 3, channel: 500, delta: 1.0 }])
+            .unwrap_err()
+            .to_string()
+            .contains("no channel 500")
+    );
     let plain = run(vec![]).unwrap().image;
     let one = run(vec![o]).unwrap().image;
     assert!(max_diff(&plain, &one) > 1e-3);

@@ -10,8 +10,8 @@ mod gui_support;
 use std::time::Duration;
 
 use candle_core::Device;
-use egui::vec2;
 use egui::accesskit::Role;
+use egui::vec2;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use gui_support::{temp_dir, wait_until};
@@ -107,7 +107,11 @@ fn sefa_slider_moves_the_image_and_reset_restores_it() {
     h.get_by_label(panel::RESET).click();
     h.step();
     wait_image(&mut h, v + 1);
-    assert_eq!(h.state().view(Side::Left).image.clone().unwrap().pixels, plain.pixels, "reset restores the image exactly");
+    assert_eq!(
+        h.state().view(Side::Left).image.clone().unwrap().pixels,
+        plain.pixels,
+        "reset restores the image exactly"
+    );
 }
 
 #[test]
@@ -199,11 +203,13 @@ fn a_stylespace_channel_slider_moves_one_channel() {
     assert_ne!(shown.pixels, plain.pixels);
     // The library's image with the same offset (σ of L4_3 over the same 2000 samples).
     let g = stylescope::checkpoint::Checkpoint::open(&net).unwrap().load_generator(&Device::Cpu).unwrap();
-    let stats = stylescope::latent::directions::StyleStats::compute(&g, 2000, 0, &stylescope::progress::Silent).unwrap();
+    let stats =
+        stylescope::latent::directions::StyleStats::compute(&g, 2000, 0, &stylescope::progress::Silent).unwrap();
     let o = stats.offset(stylescope::latent::directions::StyleChannel { layer: 4, channel: 3 }, 4.0).unwrap();
     assert_eq!(h.state().view(Side::Left).style_channels, vec![o]);
     let z = stylescope::latent::z_tensor(&[0], 64, &Device::Cpu).unwrap();
     let ws = g.mapping(&z, None, 1.0, None).unwrap();
-    let img = g.synthesis(&ws, &stylescope::nn::SynthesisOptions { style_offsets: vec![o], ..Default::default() }).unwrap();
+    let img =
+        g.synthesis(&ws, &stylescope::nn::SynthesisOptions { style_offsets: vec![o], ..Default::default() }).unwrap();
     assert_same(&shown, &stylescope::nn::image::to_raster(&img.image, 0).unwrap(), "L4_3 at +4σ");
 }

@@ -28,9 +28,9 @@ use crate::cli::direction_strip::{layers_arg, one_direction};
 use crate::cli::terminal_monitor::TerminalMonitor;
 use crate::error::ResultExt;
 use crate::latent::directions::{DirectionEdit, StyleChannel, StyleStats, apply_edits};
-use crate::nn::style_offsets::StyleOffset;
 use crate::latent::{class_label, parse_seed_list, z_tensor};
 use crate::nn::image::to_raster;
+use crate::nn::style_offsets::StyleOffset;
 use crate::nn::stylegan3::pseudo_align;
 use crate::nn::stylegan3::transform::make_transform;
 use crate::nn::{Capture, Generator, NoiseMode, SynthesisOptions};
@@ -127,9 +127,11 @@ fn style_channel_offsets(generator: &Generator, specs: &[String]) -> anyhow::Res
     specs
         .iter()
         .map(|s| {
-            let (name, alpha) =
-                s.split_once('=').with_context(|| format!("--style-channel `{s}`: expected L{{layer}}_{{channel}}=ALPHA"))?;
-            let alpha: f64 = alpha.trim().parse().with_context(|| format!("--style-channel `{s}`: `{alpha}` is not a number"))?;
+            let (name, alpha) = s
+                .split_once('=')
+                .with_context(|| format!("--style-channel `{s}`: expected L{{layer}}_{{channel}}=ALPHA"))?;
+            let alpha: f64 =
+                alpha.trim().parse().with_context(|| format!("--style-channel `{s}`: `{alpha}` is not a number"))?;
             Ok(stats.offset(name.parse::<StyleChannel>()?, alpha)?)
         })
         .collect()
@@ -147,7 +149,10 @@ fn direction_edits(generator: &Generator, args: &GenerateArgs) -> anyhow::Result
         0 => bail!("--direction needs a --strength (in σ units)"),
         1 => vec![args.strength[0]; args.direction.len()],
         n if n == args.direction.len() => args.strength.clone(),
-        n => bail!("{n} --strength values for {} --direction files (give one, or one per direction)", args.direction.len()),
+        n => bail!(
+            "{n} --strength values for {} --direction files (give one, or one per direction)",
+            args.direction.len()
+        ),
     };
     let layers = layers_arg(generator, args.layers.as_deref())?;
     args.direction

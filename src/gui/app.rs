@@ -309,7 +309,11 @@ impl ExplorerApp {
         crate::gui::directions::update(self);
         // Animation steps use the real frame time, capped so that a stall does not jump.
         self.advance(dt.as_secs_f64().min(0.25));
-        if self.animating() || self.views.iter().any(View::is_loading) || self.dialog.is_some() || self.directions.busy() {
+        if self.animating()
+            || self.views.iter().any(View::is_loading)
+            || self.dialog.is_some()
+            || self.directions.busy()
+        {
             ui.ctx().request_repaint();
         }
         self.perf.frame(now, now.elapsed());

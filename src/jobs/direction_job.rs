@@ -114,7 +114,8 @@ pub fn strip_job(
     monitor: &dyn Monitor,
 ) -> Result<String> {
     let g = open_generator(network, &SubRange::new(monitor, 0.0, 0.1))?;
-    let raster = render_strip(&g, direction, settings, &SynthesisOptions::default(), &SubRange::new(monitor, 0.1, 1.0))?;
+    let raster =
+        render_strip(&g, direction, settings, &SynthesisOptions::default(), &SubRange::new(monitor, 0.1, 1.0))?;
     raster.save_png(out).map_err(|e| e.in_file(out))?;
     if raster.width == 0 {
         return Err(Error::Invalid("empty strip".into()));

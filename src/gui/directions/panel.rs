@@ -42,9 +42,12 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
         return;
     };
     ui.horizontal(|ui| {
-        ui.selectable_value(&mut d.method, Method::Sefa, SEFA).on_hover_text("Closed-form factorisation of the style affines");
-        ui.selectable_value(&mut d.method, Method::GanSpace, GANSPACE).on_hover_text("PCA of sampled w (background job)");
-        ui.selectable_value(&mut d.method, Method::Import, IMPORT).on_hover_text("InterFaceGAN-style boundaries, our exports");
+        ui.selectable_value(&mut d.method, Method::Sefa, SEFA)
+            .on_hover_text("Closed-form factorisation of the style affines");
+        ui.selectable_value(&mut d.method, Method::GanSpace, GANSPACE)
+            .on_hover_text("PCA of sampled w (background job)");
+        ui.selectable_value(&mut d.method, Method::Import, IMPORT)
+            .on_hover_text("InterFaceGAN-style boundaries, our exports");
     });
     match d.method {
         Method::Sefa => {
@@ -71,7 +74,9 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
         Method::Import => {
             ui.horizontal(|ui| {
                 let l = ui.label(IMPORT_PATH);
-                let field = ui.add(egui::TextEdit::singleline(&mut d.import_path).hint_text("FILE.npy[:ROW]").desired_width(180.0));
+                let field = ui.add(
+                    egui::TextEdit::singleline(&mut d.import_path).hint_text("FILE.npy[:ROW]").desired_width(180.0),
+                );
                 let field = field.labelled_by(l.id);
                 let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 if ui.button(IMPORT_BUTTON).clicked() || enter {
@@ -140,7 +145,12 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
 
 /// StyleSpace: one channel `L{layer}_{channel}` moved by α σ_c (σ from 2000 samples, computed as
 /// a job the first time).
-fn style_channel(ui: &mut egui::Ui, d: &mut crate::gui::directions::DirectionsState, net: &std::path::Path, wake: Wake) {
+fn style_channel(
+    ui: &mut egui::Ui,
+    d: &mut crate::gui::directions::DirectionsState,
+    net: &std::path::Path,
+    wake: Wake,
+) {
     ui.separator();
     ui.label(RichText::new("StyleSpace channel").strong());
     let stats = d.style_stats.as_ref().filter(|(p, _)| p == net).map(|(_, s)| s.clone());

@@ -3,12 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::Error;
 use crate::jobs::direction_job::{DirectionSet, DirectionSource, compute_direction_set, strip_job};
 use crate::jobs::job::Wake;
 use crate::jobs::{JobHandle, JobRunner, JobSnapshot};
-use crate::latent::directions::{DirectionEdit, GanSpaceSettings, LayerSelection, StripSettings, StyleChannel, StyleStats};
+use crate::latent::directions::{
+    DirectionEdit, GanSpaceSettings, LayerSelection, StripSettings, StyleChannel, StyleStats,
+};
 use crate::nn::style_offsets::StyleOffset;
-use crate::Error;
 
 /// How the sliders' directions are found.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

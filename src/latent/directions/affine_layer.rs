@@ -3,8 +3,8 @@
 
 use candle_core::DType;
 
-use crate::nn::generator::{Generator, Synthesis};
 use crate::Result;
+use crate::nn::generator::{Generator, Synthesis};
 
 /// What a style affine drives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -26,7 +26,10 @@ impl Direction {
     pub fn with_rows(name: impl Into<String>, v: &[f64], rows: usize, w_dim: usize, sigma: f64) -> Result<Self> {
         let name = name.into();
         if rows == 0 || w_dim == 0 || v.len() != rows * w_dim {
-            return Err(Error::Invalid(format!("direction `{name}`: {} values do not make {rows} rows of {w_dim}", v.len())));
+            return Err(Error::Invalid(format!(
+                "direction `{name}`: {} values do not make {rows} rows of {w_dim}",
+                v.len()
+            )));
         }
         if v.iter().any(|x| !x.is_finite()) {
             return Err(Error::Invalid(format!("direction `{name}` contains NaN or infinite values")));

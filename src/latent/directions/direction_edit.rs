@@ -79,7 +79,8 @@ mod tests {
             strength: 3.0,
             layers: Some((1, 2)),
         };
-        let y = DirectionEdit { direction: Direction::new("y", &[0.0, 1.0], 1.0).unwrap(), strength: -1.0, layers: None };
+        let y =
+            DirectionEdit { direction: Direction::new("y", &[0.0, 1.0], 1.0).unwrap(), strength: -1.0, layers: None };
         let out = apply_edits(&ws, &[x.clone(), y]).unwrap().flatten_all().unwrap().to_vec1::<f32>().unwrap();
         assert_eq!(out, vec![0.0, -1.0, 1.5, -1.0, 1.5, -1.0, 0.0, -1.0]);
         let bad = DirectionEdit { layers: Some((2, 4)), ..x.clone() };

@@ -43,8 +43,11 @@ pub fn read_directions(path: &Path, w_dim: usize, num_ws: usize) -> Result<(Vec<
     let sidecar = read_sidecar(path)?;
     let width = arr.shape.last().copied().unwrap_or(0);
     let mismatch = |w: usize| {
-        Error::Invalid(format!("direction width {w} does not match the network's w_dim {w_dim} (array shape {:?})", arr.shape))
-            .in_file(path)
+        Error::Invalid(format!(
+            "direction width {w} does not match the network's w_dim {w_dim} (array shape {:?})",
+            arr.shape
+        ))
+        .in_file(path)
     };
     if arr.shape.is_empty() || arr.shape.len() > 3 {
         return Err(Error::Invalid(format!(

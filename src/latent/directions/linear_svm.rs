@@ -86,9 +86,10 @@ impl LinearSvm {
             }
         }
         // Scale so that the typical sample has norm ~1 (the bias feature is 1).
-        let rms = (train.iter().map(|&i| row(i).iter().zip(&mean).map(|(x, m)| (x - m).powi(2)).sum::<f64>()).sum::<f64>()
-            / train.len() as f64)
-            .sqrt();
+        let rms =
+            (train.iter().map(|&i| row(i).iter().zip(&mean).map(|(x, m)| (x - m).powi(2)).sum::<f64>()).sum::<f64>()
+                / train.len() as f64)
+                .sqrt();
         let scale = if rms > 0.0 { 1.0 / rms } else { 1.0 };
         let xs: Vec<Vec<f64>> = train
             .iter()

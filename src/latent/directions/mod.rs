@@ -44,8 +44,8 @@ pub use ganspace::{GanSpace, GanSpaceSettings};
 pub use layer_selection::{LayerPreset, LayerSelection};
 pub use linear_svm::{LinearSvm, SvmSettings};
 pub use sefa::Sefa;
-pub use style_space::{StyleChannel, StyleStats, styles_of};
 pub use strip::{StripSettings, render_strip, strip_strengths};
+pub use style_space::{StyleChannel, StyleStats, styles_of};
 pub use symmetric_eigen::SymmetricEigen;
 pub use w_sampler::{WSampler, projection_sigmas};
 

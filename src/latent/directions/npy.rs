@@ -140,7 +140,7 @@ mod tests {
         let a = read_npy(&p).unwrap();
         assert_eq!(a.shape, vec![2, 3]);
         assert_eq!(a.data, vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.5]);
-        assert_eq!(std::fs::read(&p).unwrap().len() % 64, 24 % 64); // 64-aligned header + 24 data bytes
+        assert_eq!(std::fs::read(&p).unwrap().len() % 64, 24); // 64-aligned header + 24 data bytes
         write_npy_f32(&p, &[4], &[1.0, 2.0, 3.0, 4.0]).unwrap();
         assert_eq!(read_npy(&p).unwrap().shape, vec![4]);
         // Fortran order is reordered.

@@ -60,7 +60,8 @@ impl StyleStats {
         }
         let num_ws = generator.config().num_ws();
         let mut sampler = WSampler::new(generator, seed, 1.0);
-        let (mut names, mut sum, mut sq): (Vec<String>, Vec<Vec<f64>>, Vec<Vec<f64>>) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut names, mut sum, mut sq): (Vec<String>, Vec<Vec<f64>>, Vec<Vec<f64>>) =
+            (Vec::new(), Vec::new(), Vec::new());
         let batch = 512;
         let mut done = 0;
         while done < samples {
@@ -104,10 +105,19 @@ impl StyleStats {
             ))
         })?;
         if self.names.get(channel.layer).is_some_and(|n| n == "input") {
-            return Err(Error::Invalid(format!("{}: layer 0 of StyleGAN3 is the input transform, not a style", channel.name())));
+            return Err(Error::Invalid(format!(
+                "{}: layer 0 of StyleGAN3 is the input transform, not a style",
+                channel.name()
+            )));
         }
         let s = layer.get(channel.channel).ok_or_else(|| {
-            Error::Invalid(format!("{}: layer {} ({}) has {} channels", channel.name(), channel.layer, self.names[channel.layer], layer.len()))
+            Error::Invalid(format!(
+                "{}: layer {} ({}) has {} channels",
+                channel.name(),
+                channel.layer,
+                self.names[channel.layer],
+                layer.len()
+            ))
         })?;
         Ok(StyleOffset { layer: channel.layer, channel: channel.channel, delta: alpha * s })
     }

@@ -4,10 +4,10 @@
 
 use candle_core::{DType, Device, Tensor};
 
+use crate::Result;
 use crate::latent::seeds::class_label;
 use crate::nn::generator::Generator;
 use crate::nn::random_state::RandomState;
-use crate::Result;
 
 pub struct WSampler<'g> {
     generator: &'g Generator,
@@ -55,7 +55,8 @@ pub fn projection_sigmas(generator: &Generator, directions: &[Vec<f64>], n: usiz
     Ok(directions
         .iter()
         .map(|v| {
-            let proj: Vec<f64> = samples.chunks_exact(w_dim).map(|w| w.iter().zip(v).map(|(a, b)| a * b).sum()).collect();
+            let proj: Vec<f64> =
+                samples.chunks_exact(w_dim).map(|w| w.iter().zip(v).map(|(a, b)| a * b).sum()).collect();
             let mean = proj.iter().sum::<f64>() / count as f64;
             (proj.iter().map(|p| (p - mean) * (p - mean)).sum::<f64>() / (count - 1) as f64).sqrt()
         })
