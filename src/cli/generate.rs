@@ -12,6 +12,10 @@
 //! untransformed frame as the visualizer does (the PNG and `--save-raw` array are then the
 //! untransformed image, and `--save-raw` adds its validity mask `seed%04d_mask.npy`);
 //! `--pseudo-align` replaces `ws[0]` (which drives the input's learned transform) by `w_avg`.
+//!
+//! `--direction FILE.npy[:ROW] --strength X [--layers A-B]` moves w by `X·σ·v` on those W+ rows
+//! (before pseudo-align); several `--direction`s add up. `--style-channel L6_12=2` moves one
+//! StyleSpace channel by 2 σ (σ of that channel over 2000 sampled w).
 
 use std::path::{Path, PathBuf};
 
@@ -20,10 +24,13 @@ use candle_core::{Device, Tensor};
 
 use crate::analysis::resample::untransform;
 use crate::checkpoint::Checkpoint;
+use crate::cli::direction_strip::{layers_arg, one_direction};
 use crate::cli::terminal_monitor::TerminalMonitor;
 use crate::error::ResultExt;
+use crate::latent::directions::{DirectionEdit, StyleChannel, StyleStats, apply_edits};
 use crate::latent::{class_label, parse_seed_list, z_tensor};
 use crate::nn::image::to_raster;
+use crate::nn::style_offsets::StyleOffset;
 use crate::nn::stylegan3::pseudo_align;
 use crate::nn::stylegan3::transform::make_transform;
 use crate::nn::{Capture, Generator, NoiseMode, SynthesisOptions};
@@ -80,6 +87,19 @@ pub struct GenerateArgs {
     /// The engine: cpu (candle) or gpu (the WGSL compute engine, see `stylescope bench`).
     #[arg(long, value_enum, default_value = "cpu")]
     pub engine: crate::cli::engine_kind::EngineKind,
+    /// Move w along a direction `FILE.npy[:ROW]` (repeat for several at once).
+    #[arg(long)]
+    pub direction: Vec<String>,
+    /// Strength of each --direction in σ units (one value for all, or one per direction).
+    #[arg(long, allow_negative_numbers = true)]
+    pub strength: Vec<f64>,
+    /// W+ rows the directions move, `A-B` or `all` (default: all; StyleGAN3 leaves row 0 alone).
+    #[arg(long)]
+    pub layers: Option<String>,
+    /// StyleSpace: move one style channel by α σ, `L{layer}_{channel}=α` (repeatable); σ from
+    /// 2000 sampled w.
+    #[arg(long = "style-channel", allow_hyphen_values = true)]
+    pub style_channel: Vec<String>,
 }
 
 /// `X,Y` → `[X, Y]`.
@@ -99,6 +119,50 @@ pub fn layer_file_name(seed: u64, layer: &str) -> String {
 
 pub(crate) fn write_npy(t: &Tensor, path: &Path) -> anyhow::Result<()> {
     Ok(t.write_npy(path).map_err(crate::Error::from).in_file(path)?)
+}
+
+/// `--style-channel L{layer}_{channel}=α` → offsets of α σ_c.
+fn style_channel_offsets(generator: &Generator, specs: &[String]) -> anyhow::Result<Vec<StyleOffset>> {
+    if specs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stats = StyleStats::compute(generator, 2000, 0, &crate::progress::Silent)?;
+    specs
+        .iter()
+        .map(|s| {
+            let (name, alpha) = s
+                .split_once('=')
+                .with_context(|| format!("--style-channel `{s}`: expected L{{layer}}_{{channel}}=ALPHA"))?;
+            let alpha: f64 =
+                alpha.trim().parse().with_context(|| format!("--style-channel `{s}`: `{alpha}` is not a number"))?;
+            Ok(stats.offset(name.parse::<StyleChannel>()?, alpha)?)
+        })
+        .collect()
+}
+
+/// The `--direction`/`--strength`/`--layers` edits.
+fn direction_edits(generator: &Generator, args: &GenerateArgs) -> anyhow::Result<Vec<DirectionEdit>> {
+    if args.direction.is_empty() {
+        if !args.strength.is_empty() || args.layers.is_some() {
+            bail!("--strength and --layers need a --direction FILE.npy[:ROW]");
+        }
+        return Ok(Vec::new());
+    }
+    let strengths = match args.strength.len() {
+        0 => bail!("--direction needs a --strength (in σ units)"),
+        1 => vec![args.strength[0]; args.direction.len()],
+        n if n == args.direction.len() => args.strength.clone(),
+        n => bail!(
+            "{n} --strength values for {} --direction files (give one, or one per direction)",
+            args.direction.len()
+        ),
+    };
+    let layers = layers_arg(generator, args.layers.as_deref())?;
+    args.direction
+        .iter()
+        .zip(strengths)
+        .map(|(spec, strength)| Ok(DirectionEdit { direction: one_direction(generator, spec)?, strength, layers }))
+        .collect()
 }
 
 pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
@@ -139,9 +203,18 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
     let input_transform = (args.translate.is_some() || args.rotate.is_some() || args.untransform)
         .then(|| make_transform(args.translate.unwrap_or([0.0, 0.0]), args.rotate.unwrap_or(0.0)));
 
+    let edits = direction_edits(&generator, &args)?;
+    let style_offsets = style_channel_offsets(&generator, &args.style_channel)?;
+
     std::fs::create_dir_all(&args.outdir).with_context(|| format!("cannot create {}", args.outdir.display()))?;
     let capture = if args.save_layers { Capture::All } else { Capture::Nothing };
-    let opts = SynthesisOptions { noise_mode: args.noise_mode, noise_seed: args.noise_seed, capture, input_transform };
+    let opts = SynthesisOptions {
+        noise_mode: args.noise_mode,
+        noise_seed: args.noise_seed,
+        capture,
+        input_transform,
+        style_offsets,
+    };
 
     let monitor = TerminalMonitor::new("generating");
     let result = (|| -> anyhow::Result<()> {
@@ -151,6 +224,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
             }
             let z = z_tensor(&[seed], config.z_dim(), &device)?;
             let mut ws = generator.mapping(&z, label.as_ref(), args.trunc, args.trunc_cutoff)?;
+            ws = apply_edits(&ws, &edits)?;
             if args.pseudo_align {
                 ws = pseudo_align(&ws, generator.w_avg())?;
             }

@@ -3,6 +3,8 @@
 
 pub mod convert;
 pub mod dataset;
+pub mod direction_strip;
+pub mod directions;
 pub mod generate;
 pub mod inspect;
 pub mod metrics;
@@ -47,6 +49,9 @@ pub enum Command {
     Train(train::TrainArgs),
     /// Frames per second of the GPU (or CPU) engine.
     Bench(bench_gpu::GpuBenchArgs),
+    /// Latent directions: SeFa, GANSpace, labelled SVM boundaries, strips.
+    #[command(subcommand)]
+    Directions(directions::DirectionsCommand),
 }
 
 /// Entry point used by `main`.
@@ -61,6 +66,7 @@ pub fn main() -> anyhow::Result<()> {
             Command::Dataset(command) => dataset::run(command),
             Command::Train(args) => train::run(args),
             Command::Bench(args) => bench_gpu::run(args),
+            Command::Directions(command) => directions::run(command),
         },
         None => open_window(cli.files),
     }

@@ -66,6 +66,8 @@ pub struct ExplorerApp {
     pub start_source: StartSource,
     /// The Train… dialog and the training window.
     pub train: crate::gui::train_ui::TrainUi,
+    /// The Directions panel (latent-direction sliders).
+    pub directions: crate::gui::directions::DirectionsState,
     pub frames: u64,
     /// Background jobs (metrics, and whatever else the window starts) and their results.
     pub jobs: Jobs,
@@ -128,6 +130,7 @@ impl ExplorerApp {
             pane_rects: [None, None],
             start_source: start.source,
             train: crate::gui::train_ui::TrainUi::new(&ctx)?,
+            directions: Default::default(),
             frames: 0,
             jobs,
             engines,
@@ -342,9 +345,14 @@ impl ExplorerApp {
         for c in std::mem::take(&mut self.pending) {
             self.execute(c);
         }
+        crate::gui::directions::update(self);
         // Animation steps use the real frame time, capped so that a stall does not jump.
         self.advance(dt.as_secs_f64().min(0.25));
-        if self.animating() || self.views.iter().any(View::is_loading) || self.dialog.is_some() {
+        if self.animating()
+            || self.views.iter().any(View::is_loading)
+            || self.dialog.is_some()
+            || self.directions.busy()
+        {
             ui.ctx().request_repaint();
         }
         if self.jobs.busy() {

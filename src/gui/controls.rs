@@ -133,6 +133,8 @@ impl Controls {
             noise_seed: if info.has_noise { self.noise_seed } else { 0 },
             input_transform: sg3.then(|| self.eq.transform(info.resolution)),
             untransform: sg3 && self.eq.untransform,
+            directions: Vec::new(),
+            style_channels: Vec::new(),
         }
     }
 }

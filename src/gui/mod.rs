@@ -12,6 +12,7 @@ pub mod capture;
 pub mod command;
 pub mod controls;
 pub mod difference;
+pub mod directions;
 pub mod equivariance;
 pub mod gpu_display;
 pub mod image_view;

@@ -53,6 +53,11 @@ pub struct View {
     pub load_time: Option<Duration>,
     /// Incremented for every new image.
     pub image_version: u64,
+    /// Latent-direction sliders for this view's network (set by the Directions panel), added
+    /// to every request.
+    pub directions: Vec<crate::latent::directions::DirectionEdit>,
+    /// StyleSpace channel offsets for this view's network (set by the Directions panel).
+    pub style_channels: Vec<crate::nn::style_offsets::StyleOffset>,
     last_request: Option<RenderRequest>,
 }
 
@@ -82,6 +87,8 @@ impl View {
             timings: None,
             load_time: None,
             image_version: 0,
+            directions: Vec::new(),
+            style_channels: Vec::new(),
             last_request: None,
         })
     }
@@ -136,6 +143,8 @@ impl View {
     pub fn open(&mut self, path: &Path) {
         self.worker.load(path);
         self.status = ViewStatus::Loading { path: path.to_path_buf(), since: Instant::now() };
+        self.directions.clear();
+        self.style_channels.clear();
         self.image = None;
         self.render_error = None;
         self.timings = None;
@@ -187,7 +196,9 @@ impl View {
     /// whether a request was sent.
     pub fn sync(&mut self, controls: &Controls) -> bool {
         let Some(info) = self.info() else { return false };
-        let request = controls.request(info);
+        let mut request = controls.request(info);
+        request.directions = self.directions.clone();
+        request.style_channels = self.style_channels.clone();
         if self.last_request.as_ref() == Some(&request) {
             return false;
         }

@@ -1,6 +1,6 @@
 //! The render engine of a real generator: a checkpoint's `G_ema` run on candle, following the
 //! visualizer's renderer (reference §1.2): seeds → z (and classes) → mapping with truncation →
-//! bilinear blend and style mix in W → (pseudo-align) → synthesis with noise mode and input
+//! bilinear blend and style mix in W → direction sliders → (pseudo-align) → synthesis with noise mode and input
 //! transform → (untransform) → 8-bit image.
 
 use std::path::Path;
@@ -13,8 +13,9 @@ use crate::analysis::resample::untransform;
 use crate::checkpoint::Checkpoint;
 use crate::jobs::engine::{EngineLoader, RenderEngine};
 use crate::jobs::request::{ClassChoice, EngineOutput, NetworkInfo, RenderRequest};
-use crate::latent::{class_from_seed, class_label, z_tensor};
+use crate::latent::directions::apply_edits;
 use crate::latent::style_mix::{blend_ws, seeds_needed};
+use crate::latent::{class_from_seed, class_label, z_tensor};
 use crate::nn::image::to_raster;
 use crate::nn::stylegan3::pseudo_align;
 use crate::nn::{Capture, Generator, SynthesisOptions};
@@ -93,6 +94,7 @@ impl GeneratorEngine {
         };
         let w_avg = self.generator.w_avg();
         let w = blend_ws(&blend, w_avg, mix.as_ref().map(|(t, r)| (t, *r)))?.unsqueeze(0)?;
+        let w = apply_edits(&w, &req.directions)?;
         if req.pseudo_align { pseudo_align(&w, w_avg) } else { Ok(w) }
     }
 }
@@ -115,6 +117,7 @@ impl RenderEngine for GeneratorEngine {
             noise_seed: req.noise_seed,
             input_transform: transform,
             capture: Capture::Nothing,
+            style_offsets: req.style_channels.clone(),
         };
         let mut image = self.generator.synthesis(&ws, &opts)?.image;
         stages.push(("synthesis", t.elapsed()));

@@ -11,6 +11,7 @@
 //!   [`metric_job`] runs metrics and appends their result lines; [`train_job`] runs a training
 //!   run with pause, cancel and live losses, sample grids and snapshots for the window.
 
+pub mod direction_job;
 pub mod engine;
 pub mod engine_switch;
 pub mod generator_engine;

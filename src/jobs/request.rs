@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::latent::directions::DirectionEdit;
 use crate::latent::seed_plane::SeedWeight;
 use crate::latent::style_mix::StyleMix;
 use crate::nn::generator::{Mat3, NoiseMode};
@@ -40,6 +41,10 @@ pub struct RenderRequest {
     pub input_transform: Option<Mat3>,
     /// StyleGAN3: resample the output back into the untransformed frame.
     pub untransform: bool,
+    /// Latent-direction sliders: `w_l += α·σ·v_l` on each edit's W+ rows (before pseudo-align).
+    pub directions: Vec<DirectionEdit>,
+    /// StyleSpace channel offsets (absolute, in affine-output units).
+    pub style_channels: Vec<crate::nn::style_offsets::StyleOffset>,
 }
 
 impl Default for RenderRequest {
@@ -55,6 +60,8 @@ impl Default for RenderRequest {
             noise_seed: 0,
             input_transform: None,
             untransform: false,
+            directions: Vec::new(),
+            style_channels: Vec::new(),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! networks need them too (random noise and initialisation; the mapping network's truncation);
 //! they are re-exported here.
 
+pub mod directions;
 pub mod seed_list;
 pub mod seed_plane;
 pub mod seeds;

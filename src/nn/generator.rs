@@ -63,6 +63,8 @@ pub struct SynthesisOptions {
     /// `None` keeps the transform stored in the checkpoint.
     pub input_transform: Option<Mat3>,
     pub capture: Capture,
+    /// StyleSpace: offsets added to single style channels (see [`crate::nn::style_offsets`]).
+    pub style_offsets: Vec<crate::nn::style_offsets::StyleOffset>,
 }
 
 /// The result of a synthesis call.

@@ -12,6 +12,7 @@ pub mod image;
 pub mod mapping;
 pub mod ops;
 pub mod random_state;
+pub mod style_offsets;
 pub mod stylegan2;
 pub mod stylegan3;
 pub mod weights;

@@ -16,6 +16,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
                 section(ui, "Network", |ui| panels::network::show(ui, app));
                 section(ui, "Latent", |ui| panels::latent::show(ui, app));
                 section(ui, "Style mix", |ui| panels::stylemix::show(ui, app));
+                section(ui, "Directions", |ui| crate::gui::directions::panel::show(ui, app));
                 section(ui, "Truncation & noise", |ui| panels::trunc_noise::show(ui, app));
                 section(ui, "Equivariance", |ui| panels::equivariance::show(ui, app));
                 section(ui, "Display", |ui| panels::display::show(ui, app));

@@ -7,6 +7,7 @@ use candle_core::Tensor;
 use crate::nn::config::{Sg2Architecture, Sg2BlockConfig};
 use crate::nn::ops::conv2d_layer::Conv2dLayer;
 use crate::nn::ops::upfirdn2d::upsample2d;
+use crate::nn::style_offsets::StyleCursor;
 use crate::nn::stylegan2::noise::NoiseSource;
 use crate::nn::stylegan2::recorder::Recorder;
 use crate::nn::stylegan2::synthesis_layer::SynthesisLayer;
@@ -106,6 +107,7 @@ impl SynthesisBlock {
         noise: &mut NoiseSource,
         fused: bool,
         rec: &mut Recorder,
+        styles_out: &mut StyleCursor<'_>,
     ) -> Result<Option<BlockState>> {
         let n = ws.dim(0)?;
         let mut w_idx = self.config.w_index;
@@ -134,13 +136,13 @@ impl SynthesisBlock {
             conv1_gain = std::f64::consts::FRAC_1_SQRT_2;
         }
         if let Some(conv0) = &self.conv0 {
-            let styles = conv0.styles(&next_w()?)?;
+            let styles = styles_out.apply(conv0.styles(&next_w()?)?)?;
             x = conv0.forward(&x, &styles, noise, 1.0, fused)?;
             if rec.record(&format!("{name}.conv0"), &x) {
                 return Ok(None);
             }
         }
-        let styles = self.conv1.styles(&next_w()?)?;
+        let styles = styles_out.apply(self.conv1.styles(&next_w()?)?)?;
         x = self.conv1.forward(&x, &styles, noise, conv1_gain, fused)?;
         if rec.record(&format!("{name}.conv1"), &x) {
             return Ok(None);
@@ -162,7 +164,7 @@ impl SynthesisBlock {
             None => None,
         };
         if let Some(torgb) = &self.torgb {
-            let styles = torgb.styles(&next_w()?)?;
+            let styles = styles_out.apply(torgb.styles(&next_w()?)?)?;
             let y = torgb.forward(&x, &styles, fused)?;
             if rec.record(&format!("{name}.torgb"), &y) {
                 return Ok(None);

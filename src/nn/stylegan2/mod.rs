@@ -30,6 +30,7 @@ use candle_core::{Device, Tensor};
 
 use crate::nn::config::Sg2Config;
 use crate::nn::generator::{Capture, SynthesisOptions, SynthesisOutput};
+use crate::nn::style_offsets::StyleCursor;
 use crate::nn::weights::Weights;
 use crate::{Error, Result};
 
@@ -174,13 +175,15 @@ impl Sg2Synthesis {
         };
         let mut noise = NoiseSource::new(opts.noise_mode, opts.noise_seed);
         let mut rec = Recorder::new(&opts.capture);
+        let mut cursor = StyleCursor::new(&opts.style_offsets);
         let mut state = None;
         for block in &self.blocks {
-            match block.forward(state, &ws, &mut noise, fused, &mut rec)? {
+            match block.forward(state, &ws, &mut noise, fused, &mut rec, &mut cursor)? {
                 Some(s) => state = Some(s),
                 None => return rec.finish_stopped(),
             }
         }
+        cursor.finish()?;
         let img = state
             .and_then(|(_, img)| img)
             .ok_or_else(|| Error::Format("the synthesis network produced no image".into()))?;

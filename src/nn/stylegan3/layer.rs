@@ -103,8 +103,14 @@ impl SynthesisLayer {
     /// [`Self::forward`] with another input gain (training updates `magnitude_ema` during the
     /// forward and uses the new `rsqrt(magnitude_ema)`).
     pub fn forward_with_gain(&self, x: &Tensor, w: &Tensor, input_gain: &Tensor) -> Result<Tensor> {
+        self.forward_styles(x, self.affine.forward(w)?, input_gain)
+    }
+
+    /// The layer from given affine outputs `[N, C_in]` (before ToRGB's weight gain), e.g. with
+    /// StyleSpace offsets added.
+    pub fn forward_styles(&self, x: &Tensor, styles: Tensor, input_gain: &Tensor) -> Result<Tensor> {
         let c = &self.config;
-        let mut styles = self.affine.forward(w)?;
+        let mut styles = styles;
         if c.is_torgb {
             styles = styles.affine(1.0 / ((c.in_channels * c.conv_kernel * c.conv_kernel) as f64).sqrt(), 0.0)?;
         }

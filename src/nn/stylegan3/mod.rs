@@ -29,6 +29,7 @@ use candle_core::{DType, Device, IndexOp, Tensor};
 
 use crate::nn::config::Sg3Config;
 use crate::nn::generator::{Capture, SynthesisOptions, SynthesisOutput};
+use crate::nn::style_offsets::StyleCursor;
 use crate::nn::weights::Weights;
 use crate::{Error, Result};
 
@@ -153,16 +154,24 @@ impl Sg3Synthesis {
             }
             until == Some(name)
         };
+        let mut cursor = StyleCursor::new(&opts.style_offsets);
+        cursor.skip()?;
         let mut x = self.input.forward(&row(0)?, transform.as_ref())?;
         if keep("input", &x) {
             return Ok(SynthesisOutput { image: x, layers: captured });
         }
         for (i, layer) in self.layers.iter().enumerate() {
-            x = layer.forward(&x, &row(i + 1)?)?;
+            x = if opts.style_offsets.is_empty() {
+                layer.forward(&x, &row(i + 1)?)?
+            } else {
+                let styles = cursor.apply(layer.affine.forward(&row(i + 1)?)?)?;
+                layer.forward_styles(&x, styles, &layer.input_gain)?
+            };
             if keep(&layer.config.name, &x) {
                 return Ok(SynthesisOutput { image: x, layers: captured });
             }
         }
+        cursor.finish()?;
         if c.output_scale != 1.0 {
             x = x.affine(c.output_scale, 0.0)?;
         }
