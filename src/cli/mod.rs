@@ -6,6 +6,7 @@ pub mod dataset;
 pub mod generate;
 pub mod inspect;
 pub mod metrics;
+pub mod sticking;
 pub mod terminal_monitor;
 pub mod train;
 
@@ -41,6 +42,9 @@ pub enum Command {
     Dataset(dataset::DatasetCommand),
     /// Train a StyleGAN2 or StyleGAN3 network (as NVIDIA's train.py).
     Train(train::TrainArgs),
+    /// Texture sticking and aliasing views as PNGs: average, slice, residual, eqmap, layer, spectrum.
+    #[command(subcommand)]
+    Sticking(sticking::StickingCommand),
 }
 
 /// Entry point used by `main`.
@@ -54,6 +58,7 @@ pub fn main() -> anyhow::Result<()> {
             Command::Metrics(args) => metrics::run(args),
             Command::Dataset(command) => dataset::run(command),
             Command::Train(args) => train::run(args),
+            Command::Sticking(command) => sticking::run(command),
         },
         None => open_window(cli.files),
     }

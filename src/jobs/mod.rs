@@ -8,6 +8,7 @@
 //! - [`generator_engine`]: the engine that runs a real generator from a checkpoint.
 //! - [`runner`], [`job`]: jobs with progress, logs, typed results and cancellation;
 //!   [`metric_job`] runs metrics and appends their result lines.
+//! - [`sticking_job`]: texture-sticking views (issue #8) as jobs; [`sticking_outcome`] their pictures.
 
 pub mod engine;
 pub mod generator_engine;
@@ -19,6 +20,8 @@ pub mod render;
 pub mod request;
 pub mod results;
 pub mod runner;
+pub mod sticking_job;
+pub mod sticking_outcome;
 pub mod task;
 
 pub use engine::{EngineLoader, RenderEngine};

@@ -151,3 +151,23 @@ pub fn enlarge(r: &Raster, k: usize) -> Result<Raster> {
     }
     Raster::new(w, h, c, px)
 }
+
+/// Rasters one above the other (left-aligned, black fill), each converted to RGB.
+pub fn stacked(parts: &[&Raster], gap: usize) -> Result<Raster> {
+    let width = parts.iter().map(|r| r.width).max().unwrap_or(0);
+    let height = parts.iter().map(|r| r.height).sum::<usize>() + gap * parts.len().saturating_sub(1);
+    let mut px = vec![0u8; width * height * 3];
+    let mut y0 = 0;
+    for r in parts {
+        let rgba = r.to_rgba();
+        for y in 0..r.height {
+            for x in 0..r.width {
+                let s = (y * r.width + x) * 4;
+                let d = ((y0 + y) * width + x) * 3;
+                px[d..d + 3].copy_from_slice(&rgba[s..s + 3]);
+            }
+        }
+        y0 += r.height + gap;
+    }
+    Raster::new(width, height, 3, px)
+}

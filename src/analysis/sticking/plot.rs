@@ -64,3 +64,24 @@ pub fn line_plot(series: &[Series], width: usize, height: usize, x: [f64; 2], y:
     }
     Raster::new(width, height, 3, px)
 }
+
+/// The 1-D slices of several average spectra overlaid (series `i` in `COLOURS[i]`): horizontal
+/// (solid) and diagonal (every other point) from 0 to √2·Nyquist, dB on a grid of 10 dB.
+pub fn spectrum_slices_plot(spectra: &[&crate::analysis::sticking::avg_spectra::AverageSpectrum], width: usize, height: usize) -> Result<Raster> {
+    let mut series: Vec<Series> = Vec::new();
+    let (mut lo, mut hi) = (f64::MAX, f64::MIN);
+    for (i, s) in spectra.iter().enumerate() {
+        let colour = COLOURS[i % COLOURS.len()];
+        let [h, d] = s.slices();
+        for p in h.iter().chain(&d) {
+            lo = lo.min(p.1);
+            hi = hi.max(p.1);
+        }
+        series.push((colour, h));
+        // Diagonal: a lighter shade of the same colour.
+        series.push((colour.map(|c| ((c as u16 + 255) / 2) as u8), d));
+    }
+    let lo = (lo.max(hi - 100.0) / 10.0).floor() * 10.0;
+    let hi = (hi / 10.0).ceil() * 10.0;
+    line_plot(&series, width, height, [0.0, 0.5 * 2f64.sqrt()], [lo, hi.max(lo + 10.0)], [0.1, 10.0])
+}
