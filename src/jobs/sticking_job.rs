@@ -73,6 +73,15 @@ pub fn seed_request(seed: u32, psi: f64) -> RenderRequest {
     RenderRequest { seeds: vec![SeedWeight { seed, weight: 1.0 }], psi, ..Default::default() }
 }
 
+/// The file name with its folder (`sg3t_64/network.pkl`): network files are often all called the same.
+pub fn short_name(path: &std::path::Path) -> String {
+    let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    match path.parent().and_then(|p| p.file_name()) {
+        Some(dir) => format!("{}/{file}", dir.to_string_lossy()),
+        None => file,
+    }
+}
+
 /// A map of `values` as viridis over `[0, max]` with a caption naming the maximum.
 fn heat_panel(label: &str, values: &[f32], w: usize, h: usize) -> Result<Panel> {
     let max = values.iter().copied().fold(0f32, f32::max);
@@ -106,8 +115,7 @@ fn mark_line(r: &Raster, line: SliceLine) -> Result<Raster> {
 
 impl StickingJob {
     pub fn title(&self) -> String {
-        let file = self.network.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-        format!("{} of {file}", self.view.name())
+        format!("{} of {}", self.view.name(), short_name(&self.network))
     }
 
     /// Opens the network and computes the view.
@@ -121,8 +129,7 @@ impl StickingJob {
     pub fn run_on(&self, engine: &GeneratorEngine, monitor: &dyn Monitor) -> Result<StickingOutcome> {
         let g = engine.generator();
         let c = g.config();
-        let file = self.network.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-        let mut out = StickingOutcome { network: format!("{file} ({})", c.family_name()), ..Default::default() };
+        let mut out = StickingOutcome { network: format!("{} ({})", short_name(&self.network), c.family_name()), ..Default::default() };
         let ws = engine.ws(&self.latent)?;
         let synth = SynthesisOptions { noise_mode: self.latent.noise_mode, noise_seed: self.latent.noise_seed, ..Default::default() };
         match &self.view {
