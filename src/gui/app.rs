@@ -60,6 +60,8 @@ pub struct ExplorerApp {
     pub start_source: StartSource,
     pub frames: u64,
     pub(crate) focus_path: bool,
+    /// The Inspect window (texture sticking, layers, spectra).
+    pub sticking: crate::gui::sticking_state::StickingState,
     pending: Vec<Command>,
     dialog: Option<(Side, Task<Option<PathBuf>>)>,
     screenshot: Option<std::sync::mpsc::Receiver<Arc<egui::ColorImage>>>,
@@ -104,6 +106,7 @@ impl ExplorerApp {
             start_source: start.source,
             frames: 0,
             focus_path: false,
+            sticking: Default::default(),
             pending: Vec::new(),
             dialog: None,
             screenshot: None,
@@ -299,6 +302,7 @@ impl ExplorerApp {
         self.update_difference();
         panels::views::show(ui, self);
         panels::help::show(ui, self);
+        panels::sticking::show(ui, self);
 
         for c in std::mem::take(&mut self.pending) {
             self.execute(c);

@@ -11,6 +11,7 @@ pub mod menu_bar;
 pub mod network;
 pub mod performance;
 pub mod status_bar;
+pub mod sticking;
 pub mod stylemix;
 pub mod trunc_noise;
 pub mod views;
