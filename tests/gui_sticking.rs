@@ -123,6 +123,8 @@ fn every_view_arrives_for_stylegan2_and_stylegan3_side_by_side() {
     let r = h.state().sticking.results[1].as_ref().unwrap();
     assert_eq!(r.textures.len(), 2, "image and FFT");
     assert_eq!(r.textures[1].1.size(), [52, 52]);
+    // The FFT view is coloured by the WGSL shader (software Vulkan in CI).
+    assert!(r.textures[1].0.ends_with("(WGSL)"), "{}", r.textures[1].0);
 
     h.state_mut().sticking.both = true;
     compute(&mut h, StickingTab::Spectrum, &Side::BOTH);

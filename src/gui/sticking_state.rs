@@ -2,7 +2,7 @@
 //! [`JobRunner`] (never on the UI thread), and their results as textures, per explorer side.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::analysis::sticking::avg_spectra::AvgSpectraOptions;
 use crate::analysis::sticking::layer_view::LayerViewOptions;
@@ -10,6 +10,7 @@ use crate::analysis::sticking::neighbourhood::NeighbourhoodOptions;
 use crate::analysis::sticking::plot::spectrum_slices_plot;
 use crate::analysis::sticking::spectrum::FftOptions;
 use crate::analysis::sticking::time_space::SliceLine;
+use crate::gpu::spectrum_colormap::SpectrumColormap;
 use crate::gui::side::Side;
 use crate::gui::texture::{color_image, texture_options};
 use crate::jobs::request::RenderRequest;
@@ -124,6 +125,21 @@ pub struct StickingState {
     /// The slices plot of the last average-spectrum results (networks overlaid).
     pub slices_plot: Option<egui::TextureHandle>,
     pub message: Option<String>,
+    /// The WGSL colour mapping of the FFT view, made on first use on a job thread (`None`
+    /// inside when no adapter opened: the CPU colours stay).
+    gpu: Arc<OnceLock<Option<SpectrumColormap>>>,
+}
+
+/// Recolours the layer inspector's FFT panel with the WGSL shader (the CPU picture stays when no
+/// GPU adapter is available; the label says which drew it).
+fn colour_fft_on_gpu(gpu: &OnceLock<Option<SpectrumColormap>>, out: &mut StickingOutcome) {
+    let Some((spec, range, k)) = &out.fft else { return };
+    let Some(colormap) = gpu.get_or_init(|| SpectrumColormap::new().ok()) else { return };
+    let levels: Vec<f32> = spec.db.iter().map(|&d| d as f32).collect();
+    if let (Ok(image), Some(panel)) = (colormap.colour(&levels, spec.width, spec.height, *range as f32), out.panels.get_mut(*k)) {
+        panel.image = image;
+        panel.label.push_str(" (WGSL)");
+    }
 }
 
 impl std::fmt::Debug for StickingState {
@@ -173,7 +189,12 @@ impl StickingState {
             r.handle.cancel();
         }
         let runner = self.runner.as_mut().ok_or_else(|| Error::Invalid("no job runner".into()))?;
-        let handle = runner.submit(job.title(), move |m| job.run(m));
+        let gpu = Arc::clone(&self.gpu);
+        let handle = runner.submit(job.title(), move |m| {
+            let mut out = job.run(m)?;
+            colour_fft_on_gpu(&gpu, &mut out);
+            Ok(out)
+        });
         self.running.push(Running { side, tab, handle });
         self.errors[side.index()] = None;
         Ok(())

@@ -224,6 +224,7 @@ impl StickingJob {
                 if let Some(f) = fft {
                     let spec = fft_view(&img, view, f)?;
                     out.panels.push(Panel { label: format!("FFT ±{} dB, β {}", f.range_db, f.beta), image: spec.to_raster(f.range_db)? });
+                    out.fft = Some((spec, f.range_db, out.panels.len() - 1));
                 }
             }
             StickingView::Spectrum(opts) => {

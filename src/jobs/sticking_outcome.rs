@@ -2,6 +2,7 @@
 //! (no GUI types), the animation frames it rendered, and the numbers it measured.
 
 use crate::analysis::sticking::avg_spectra::AverageSpectrum;
+use crate::analysis::sticking::spectrum::Spectrum;
 use crate::raster::Raster;
 
 /// One labelled picture of a view.
@@ -34,6 +35,9 @@ pub struct StickingOutcome {
     pub layers: Vec<LayerInfo>,
     /// The average spectrum (average-spectra view), for plots that overlay networks.
     pub spectrum: Option<AverageSpectrum>,
+    /// The layer inspector's FFT view in dB, its colour range and the index of its panel (for
+    /// colouring on the GPU).
+    pub fft: Option<(Spectrum, f64, usize)>,
 }
 
 impl crate::jobs::job::JobOutput for StickingOutcome {
