@@ -42,7 +42,10 @@ fn compute(h: &mut Harness<'_, ExplorerApp>, tab: StickingTab, sides: &[Side]) {
     wait_until(Duration::from_secs(300), tab.label(), || {
         h.step();
         let s = &h.state().sticking;
-        !s.busy() && sides.iter().all(|side| s.results[side.index()].as_ref().is_some_and(|r| r.tab == tab) || s.errors[side.index()].is_some())
+        !s.busy()
+            && sides.iter().all(|side| {
+                s.results[side.index()].as_ref().is_some_and(|r| r.tab == tab) || s.errors[side.index()].is_some()
+            })
     });
 }
 
@@ -130,4 +133,33 @@ fn every_view_arrives_for_stylegan2_and_stylegan3_side_by_side() {
     compute(&mut h, StickingTab::Spectrum, &Side::BOTH);
     assert!(h.state().sticking.slices_plot.is_some());
     assert_eq!(h.state().sticking.results[0].as_ref().unwrap().textures[0].1.size(), [64, 64]);
+}
+
+/// Writes `docs/sticking/window.png`: the real window (wgpu on software Vulkan) comparing
+/// StyleGAN2 and StyleGAN3 with the Inspect window showing time–space slices. Run with
+/// `cargo test --test gui_sticking -- --ignored`.
+#[test]
+#[ignore = "writes the documentation screenshot"]
+fn window_screenshot_for_docs() {
+    let sg2 = require_fixture!("sg2_64");
+    let sg3 = require_fixture!("sg3t_64");
+    let mut o = AppOptions::new(GeneratorLoader::default().shared());
+    o.files = vec![sg2.join("network.pkl"), sg3.join("network.pkl")];
+    let mut h = Harness::builder()
+        .with_size(vec2(1500.0, 950.0))
+        .wgpu()
+        .build_eframe(move |cc| ExplorerApp::new(cc, o).expect("app"));
+    wait_loaded(&mut h, &Side::BOTH);
+    h.state_mut().sticking.open = true;
+    h.state_mut().sticking.both = true;
+    h.state_mut().sticking.settings.frames = 48;
+    h.state_mut().sticking.settings.speed = [0.0, 0.0];
+    h.state_mut().sticking.settings.to_seed = 7;
+    h.run_steps(3);
+    compute(&mut h, StickingTab::Slice, &Side::BOTH);
+    h.run_steps(5);
+    let image = h.render().expect("render");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/sticking/window.png");
+    image.save(&path).unwrap();
+    eprintln!("wrote {}", path.display());
 }

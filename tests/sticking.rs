@@ -4,6 +4,7 @@ mod common;
 
 use candle_core::{Device, Tensor};
 use rustfft::num_complex::Complex;
+use stylescope::analysis::sticking::FloatImage;
 use stylescope::analysis::sticking::avg_spectra::spectrum_of_images;
 use stylescope::analysis::sticking::error_map::{ReferenceKind, equivariance_error_map};
 use stylescope::analysis::sticking::kaiser::kaiser_window;
@@ -11,8 +12,9 @@ use stylescope::analysis::sticking::layer_view::LayerViewOptions;
 use stylescope::analysis::sticking::neighbourhood::{NeighbourhoodOptions, average_images, neighbourhood_average};
 use stylescope::analysis::sticking::residual::{IDENTITY, untransform_residual};
 use stylescope::analysis::sticking::spectrum::{FftOptions, fft_view, power_spectrum_db};
-use stylescope::analysis::sticking::time_space::{Animation, SliceLine, estimate_drift, render_frames, time_space_slice};
-use stylescope::analysis::sticking::FloatImage;
+use stylescope::analysis::sticking::time_space::{
+    Animation, SliceLine, estimate_drift, render_frames, time_space_slice,
+};
 use stylescope::checkpoint::Checkpoint;
 use stylescope::nn::stylegan3::transform::make_transform;
 use stylescope::nn::{Generator, SynthesisOptions};
@@ -44,9 +46,14 @@ fn the_average_of_identical_images_is_the_image() {
         let d = max_diff(&n.average, &n.center);
         assert!(d < 1e-5, "{net}: average of 6 identical images differs from the image by {d}");
         // A real neighbourhood blurs: the average moves away from the centre.
-        let blurred =
-            neighbourhood_average(&g, &w, &NeighbourhoodOptions { radius: 3.0, ..opts.clone() }, &SynthesisOptions::default(), &Silent)
-                .unwrap();
+        let blurred = neighbourhood_average(
+            &g,
+            &w,
+            &NeighbourhoodOptions { radius: 3.0, ..opts.clone() },
+            &SynthesisOptions::default(),
+            &Silent,
+        )
+        .unwrap();
         assert!(max_diff(&blurred.average, &blurred.center) > 0.05, "{net}: perturbations changed nothing");
         // The average of two different images is their mean.
         let w2 = ws(&dir, 7);
@@ -62,9 +69,11 @@ fn a_translation_draws_a_diagonal_with_the_translation_speed() {
     let dir = require_fixture!("sg3t_64");
     let g = load(&dir);
     let w = ws(&dir, 85);
-    for (speed, line, per_frame) in
-        [(0.5, SliceLine::Row(32), [0.5, 0.0]), (-0.75, SliceLine::Column(20), [0.0, -0.75]), (1.25, SliceLine::Row(10), [1.25, 0.0])]
-    {
+    for (speed, line, per_frame) in [
+        (0.5, SliceLine::Row(32), [0.5, 0.0]),
+        (-0.75, SliceLine::Column(20), [0.0, -0.75]),
+        (1.25, SliceLine::Row(10), [1.25, 0.0]),
+    ] {
         let anim = Animation::translation(24, per_frame, 64);
         let frames = render_frames(&g, &w, &anim, &SynthesisOptions::default(), &Silent).unwrap();
         let slice = time_space_slice(&frames, line).unwrap();
@@ -85,7 +94,9 @@ fn a_translation_draws_a_diagonal_with_the_translation_speed() {
         assert!(err < 0.05, "slope {drift} vs speed {speed}");
     }
     // A still animation has no drift.
-    let frames = render_frames(&g, &w, &Animation::translation(6, [0.0, 0.0], 64), &SynthesisOptions::default(), &Silent).unwrap();
+    let frames =
+        render_frames(&g, &w, &Animation::translation(6, [0.0, 0.0], 64), &SynthesisOptions::default(), &Silent)
+            .unwrap();
     let slice = time_space_slice(&frames, SliceLine::Row(30)).unwrap();
     assert!(estimate_drift(&slice, SliceLine::Row(30), 20).unwrap().abs() < 1e-9);
 }
@@ -180,11 +191,13 @@ fn untransform_residual_and_error_map_vanish_for_the_identity() {
     assert!(r.mean > 1e-5 && r.mean < 1e-2, "residual mean {}", r.mean);
 
     // A fractional translation uses the Lanczos reference and gives a finite PSNR near EQ-T_frac's.
-    let e = equivariance_error_map(&g, &w, &make_transform([0.05, 0.02], 0.0), &SynthesisOptions::default(), &Silent).unwrap();
+    let e = equivariance_error_map(&g, &w, &make_transform([0.05, 0.02], 0.0), &SynthesisOptions::default(), &Silent)
+        .unwrap();
     assert_eq!(e.kind, ReferenceKind::FractionalTranslation);
     eprintln!("translate (0.05, 0.02): PSNR {:.2} dB", e.psnr);
     assert!(e.psnr.is_finite() && e.psnr > 40.0, "PSNR {}", e.psnr);
-    let e = equivariance_error_map(&g, &w, &make_transform([0.0, 0.0], 30.0), &SynthesisOptions::default(), &Silent).unwrap();
+    let e = equivariance_error_map(&g, &w, &make_transform([0.0, 0.0], 30.0), &SynthesisOptions::default(), &Silent)
+        .unwrap();
     assert_eq!(e.kind, ReferenceKind::Affine);
     eprintln!("rotate 30°: PSNR {:.2} dB", e.psnr);
     assert!(e.psnr.is_finite() && e.psnr > 10.0);
@@ -200,7 +213,8 @@ fn stylegan2_views_that_need_an_input_transform_say_so() {
     assert!(e.to_string().contains("StyleGAN3"), "{e}");
     let e = equivariance_error_map(&g, &w, &m, &SynthesisOptions::default(), &Silent).unwrap_err();
     assert!(e.to_string().contains("StyleGAN3"), "{e}");
-    let e = render_frames(&g, &w, &Animation::translation(3, [1.0, 0.0], 64), &SynthesisOptions::default(), &Silent).unwrap_err();
+    let e = render_frames(&g, &w, &Animation::translation(3, [1.0, 0.0], 64), &SynthesisOptions::default(), &Silent)
+        .unwrap_err();
     assert!(e.to_string().contains("StyleGAN3"), "{e}");
     // A latent interpolation works on StyleGAN2: the first and last frames are the end images.
     let anim = Animation { frames: 5, translate: [0.0, 0.0], rotate: 0.0, ws_end: Some(ws(&dir, 7)) };
@@ -216,15 +230,16 @@ fn the_single_pass_average_spectrum_equals_whitening_first() {
     let dir = require_fixture!("sg3t_64");
     let images: Vec<FloatImage> = [0u64, 1, 7]
         .iter()
-        .map(|s| FloatImage::from_tensor(&Tensor::read_npy(dir.join(format!("img_seed{s}_psi1.0_const.npy"))).unwrap(), 0).unwrap())
+        .map(|s| {
+            FloatImage::from_tensor(&Tensor::read_npy(dir.join(format!("img_seed{s}_psi1.0_const.npy"))).unwrap(), 0)
+                .unwrap()
+        })
         .collect();
     let (interp, beta) = (2usize, 8.0);
     let avg = spectrum_of_images(&images, interp, beta).unwrap();
     // Two passes: stats of the 8-bit values, then whiten, window, pad, FFT, average.
-    let u8s: Vec<Vec<f64>> = images
-        .iter()
-        .map(|i| i.data.iter().map(|&v| stylescope::nn::image::to_u8(v) as f64).collect())
-        .collect();
+    let u8s: Vec<Vec<f64>> =
+        images.iter().map(|i| i.data.iter().map(|&v| stylescope::nn::image::to_u8(v) as f64).collect()).collect();
     let all: Vec<f64> = u8s.iter().flatten().copied().collect();
     let mean = all.iter().sum::<f64>() / all.len() as f64;
     let std = (all.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / all.len() as f64).sqrt();
@@ -241,7 +256,8 @@ fn the_single_pass_average_spectrum_equals_whitening_first() {
             let mut buf = vec![Complex::new(0.0, 0.0); size * size];
             for y in 0..n {
                 for x in 0..n {
-                    buf[y * size + x] = Complex::new((img[(c * n + y) * n + x] - mean) / std * w1[y] / e * w1[x] / e, 0.0);
+                    buf[y * size + x] =
+                        Complex::new((img[(c * n + y) * n + x] - mean) / std * w1[y] / e * w1[x] / e, 0.0);
                 }
             }
             stylescope::analysis::sticking::fft2::fft2(&mut buf, size, size, &mut planner);

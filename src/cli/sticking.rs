@@ -191,7 +191,11 @@ fn parse_pair(s: &str) -> Result<[f64; 2], String> {
 fn jobs(common: &Common, view: StickingView) -> Vec<StickingJob> {
     let mut latent = seed_request(common.seed, common.trunc);
     latent.noise_mode = common.noise_mode;
-    common.network.iter().map(|n| StickingJob { network: n.clone(), latent: latent.clone(), view: view.clone() }).collect()
+    common
+        .network
+        .iter()
+        .map(|n| StickingJob { network: n.clone(), latent: latent.clone(), view: view.clone() })
+        .collect()
 }
 
 /// Runs every job; a network the view cannot use is skipped with a warning while others remain.
@@ -249,7 +253,8 @@ fn animation_frames(outcomes: &[StickingOutcome], zoom: usize) -> anyhow::Result
     let n = outcomes.iter().map(|o| o.frames.len()).min().unwrap_or(0);
     (0..n)
         .map(|f| {
-            let parts: Vec<Raster> = outcomes.iter().map(|o| enlarge(&o.frames[f], zoom)).collect::<crate::Result<_>>()?;
+            let parts: Vec<Raster> =
+                outcomes.iter().map(|o| enlarge(&o.frames[f], zoom)).collect::<crate::Result<_>>()?;
             Ok(side_by_side(&parts.iter().collect::<Vec<_>>(), 4 * zoom.max(1))?)
         })
         .collect()
@@ -271,7 +276,8 @@ pub fn run(command: StickingCommand) -> anyhow::Result<()> {
                 (None, Some(x)) => Some(SliceLine::Column(x)),
                 (None, None) => None,
             };
-            let all = jobs(&common, StickingView::Slice { frames, translate_px: speed, rotate_deg: rotate, to_seed, line });
+            let all =
+                jobs(&common, StickingView::Slice { frames, translate_px: speed, rotate_deg: rotate, to_seed, line });
             let outcomes = run_all(&all)?;
             save(&compose(&outcomes, common.zoom)?, &common.out)?;
             if gif.is_some() || mp4.is_some() {
@@ -300,7 +306,19 @@ pub fn run(command: StickingCommand) -> anyhow::Result<()> {
             let outcomes = run_all(&jobs(&common, StickingView::ErrorMap(m)))?;
             save(&compose(&outcomes, common.zoom)?, &common.out)
         }
-        StickingCommand::Layer { common, layer, list, channel, single, normalize, scale_db, fft, fft_selected, range_db, beta } => {
+        StickingCommand::Layer {
+            common,
+            layer,
+            list,
+            channel,
+            single,
+            normalize,
+            scale_db,
+            fft,
+            fft_selected,
+            range_db,
+            beta,
+        } => {
             let view = LayerViewOptions { rgb: !single, base_channel: channel, normalize, scale_db };
             let fft = fft.then_some(FftOptions { all_channels: !fft_selected, range_db, beta });
             let name = if list { None } else { layer };
@@ -317,7 +335,8 @@ pub fn run(command: StickingCommand) -> anyhow::Result<()> {
             save(&compose(&outcomes, common.zoom)?, &common.out)
         }
         StickingCommand::Spectrum { common, num, interp, beta, slices } => {
-            let opts = AvgSpectraOptions { num, seed: u64::from(common.seed), psi: common.trunc, beta, interp, batch: 8 };
+            let opts =
+                AvgSpectraOptions { num, seed: u64::from(common.seed), psi: common.trunc, beta, interp, batch: 8 };
             let outcomes = run_all(&jobs(&common, StickingView::Spectrum(opts)))?;
             save(&compose(&outcomes, common.zoom)?, &common.out)?;
             if let Some(p) = slices {

@@ -111,7 +111,8 @@ impl SpectrumColormap {
         });
         let mut enc = d.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("spectrum colormap") });
         {
-            let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor { label: Some("colormap"), timestamp_writes: None });
+            let mut pass = enc
+                .begin_compute_pass(&wgpu::ComputePassDescriptor { label: Some("colormap"), timestamp_writes: None });
             pass.set_pipeline(&self.pipeline);
             pass.set_bind_group(0, &bind, &[]);
             pass.dispatch_workgroups(gx, gy, 1);
@@ -130,7 +131,8 @@ impl SpectrumColormap {
             view.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect()
         };
         readback.unmap();
-        let px: Vec<u8> = words.iter().flat_map(|w| [(w & 255) as u8, ((w >> 8) & 255) as u8, ((w >> 16) & 255) as u8]).collect();
+        let px: Vec<u8> =
+            words.iter().flat_map(|w| [(w & 255) as u8, ((w >> 8) & 255) as u8, ((w >> 16) & 255) as u8]).collect();
         Raster::new(width, height, 3, px)
     }
 }

@@ -33,7 +33,8 @@ pub enum StickingTab {
 }
 
 impl StickingTab {
-    pub const ALL: [StickingTab; 6] = [Self::Average, Self::Slice, Self::Residual, Self::ErrorMap, Self::Layers, Self::Spectrum];
+    pub const ALL: [StickingTab; 6] =
+        [Self::Average, Self::Slice, Self::Residual, Self::ErrorMap, Self::Layers, Self::Spectrum];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -133,10 +134,16 @@ pub struct StickingState {
 /// Recolours the layer inspector's FFT panel with the WGSL shader (the CPU picture stays when no
 /// GPU adapter is available; the label says which drew it).
 fn colour_fft_on_gpu(gpu: &OnceLock<Option<SpectrumColormap>>, out: &mut StickingOutcome) {
-    let Some((spec, range, k)) = &out.fft else { return };
-    let Some(colormap) = gpu.get_or_init(|| SpectrumColormap::new().ok()) else { return };
+    let Some((spec, range, k)) = &out.fft else {
+        return;
+    };
+    let Some(colormap) = gpu.get_or_init(|| SpectrumColormap::new().ok()) else {
+        return;
+    };
     let levels: Vec<f32> = spec.db.iter().map(|&d| d as f32).collect();
-    if let (Ok(image), Some(panel)) = (colormap.colour(&levels, spec.width, spec.height, *range as f32), out.panels.get_mut(*k)) {
+    if let (Ok(image), Some(panel)) =
+        (colormap.colour(&levels, spec.width, spec.height, *range as f32), out.panels.get_mut(*k))
+    {
         panel.image = image;
         panel.label.push_str(" (WGSL)");
     }
@@ -229,7 +236,11 @@ impl StickingState {
                         .iter()
                         .enumerate()
                         .map(|(k, p)| {
-                            let t = ctx.load_texture(format!("sticking-{i}-{k}"), color_image(&p.image), texture_options(nearest));
+                            let t = ctx.load_texture(
+                                format!("sticking-{i}-{k}"),
+                                color_image(&p.image),
+                                texture_options(nearest),
+                            );
                             (p.label.clone(), t)
                         })
                         .collect();

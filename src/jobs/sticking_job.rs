@@ -129,14 +129,22 @@ impl StickingJob {
     pub fn run_on(&self, engine: &GeneratorEngine, monitor: &dyn Monitor) -> Result<StickingOutcome> {
         let g = engine.generator();
         let c = g.config();
-        let mut out = StickingOutcome { network: format!("{} ({})", short_name(&self.network), c.family_name()), ..Default::default() };
+        let mut out = StickingOutcome {
+            network: format!("{} ({})", short_name(&self.network), c.family_name()),
+            ..Default::default()
+        };
         let ws = engine.ws(&self.latent)?;
-        let synth = SynthesisOptions { noise_mode: self.latent.noise_mode, noise_seed: self.latent.noise_seed, ..Default::default() };
+        let synth = SynthesisOptions {
+            noise_mode: self.latent.noise_mode,
+            noise_seed: self.latent.noise_seed,
+            ..Default::default()
+        };
         match &self.view {
             StickingView::Average(opts) => {
                 let n = neighbourhood_average(g, &ws, opts, &synth, monitor)?;
                 out.panels.push(image_panel("centre", &n.center)?);
-                out.panels.push(image_panel(&format!("average of {} (radius {})", opts.count, opts.radius), &n.average)?);
+                out.panels
+                    .push(image_panel(&format!("average of {} (radius {})", opts.count, opts.radius), &n.average)?);
                 let diff = n.average.abs_difference(&n.center, None)?;
                 out.panels.push(heat_panel("|average − centre|", &diff, n.center.width, n.center.height)?);
                 let sharp = |img: &FloatImage| -> f64 {
@@ -170,7 +178,10 @@ impl StickingJob {
                 let imgs = render_frames(g, &ws, &anim, &synth, monitor)?;
                 let line = &line.unwrap_or(SliceLine::Column(res / 2));
                 let slice = time_space_slice(&imgs, *line)?;
-                out.panels.push(Panel { label: "first frame (line in red)".into(), image: mark_line(&imgs[0].to_raster()?, *line)? });
+                out.panels.push(Panel {
+                    label: "first frame (line in red)".into(),
+                    image: mark_line(&imgs[0].to_raster()?, *line)?,
+                });
                 out.panels.push(image_panel(&format!("time–space slice, {frames} frames"), &slice)?);
                 if *frames >= 2 {
                     let drift = estimate_drift(&slice, *line, res / 2)?;
@@ -214,16 +225,32 @@ impl StickingJob {
                 })?;
                 let img = FloatImage::from_tensor(t, 0)?;
                 let (base, sel) = selection(&img, view);
-                let label = format!("{wanted} {}x{} channel {base}{}", img.width, img.height, if sel.channels == 3 { "+2" } else { "" });
+                let label = format!(
+                    "{wanted} {}x{} channel {base}{}",
+                    img.width,
+                    img.height,
+                    if sel.channels == 3 { "+2" } else { "" }
+                );
                 out.panels.push(Panel { label, image: layer_image(&img, view)? });
                 let s = layer_stats(&img, view);
                 out.notes.push(format!(
                     "{wanted}: {}x{}x{}; mean {:.4} / {:.4}, std {:.4} / {:.4}, max {:.4} / {:.4} (all / selected)",
-                    img.channels, img.height, img.width, s.mean_all, s.mean_sel, s.std_all, s.std_sel, s.max_all, s.max_sel
+                    img.channels,
+                    img.height,
+                    img.width,
+                    s.mean_all,
+                    s.mean_sel,
+                    s.std_all,
+                    s.std_sel,
+                    s.max_all,
+                    s.max_sel
                 ));
                 if let Some(f) = fft {
                     let spec = fft_view(&img, view, f)?;
-                    out.panels.push(Panel { label: format!("FFT ±{} dB, β {}", f.range_db, f.beta), image: spec.to_raster(f.range_db)? });
+                    out.panels.push(Panel {
+                        label: format!("FFT ±{} dB, β {}", f.range_db, f.beta),
+                        image: spec.to_raster(f.range_db)?,
+                    });
                     out.fft = Some((spec, f.range_db, out.panels.len() - 1));
                 }
             }

@@ -36,7 +36,12 @@ pub fn write_gif(frames: &[Raster], path: &Path, fps: f64) -> Result<()> {
 
 /// Whether `ffmpeg` runs.
 pub fn ffmpeg_available() -> bool {
-    Command::new("ffmpeg").arg("-version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+    Command::new("ffmpeg")
+        .arg("-version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// Writes `frames` as H.264 MP4 through `ffmpeg` (sizes rounded down to even). Returns
@@ -64,7 +69,9 @@ pub fn write_mp4(frames: &[Raster], path: &Path, fps: f64) -> Result<bool> {
     }
     let out = child.wait_with_output().in_file(path)?;
     if !out.status.success() {
-        return Err(Error::Invalid(format!("ffmpeg failed: {}", String::from_utf8_lossy(&out.stderr).trim())).in_file(path));
+        return Err(
+            Error::Invalid(format!("ffmpeg failed: {}", String::from_utf8_lossy(&out.stderr).trim())).in_file(path)
+        );
     }
     Ok(true)
 }

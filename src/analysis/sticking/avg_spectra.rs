@@ -115,7 +115,9 @@ impl Accumulator {
         }
         self.count += (n * n) as f64;
         fft2(&mut buf, size, size, &mut self.planner);
-        for ((f2, cross), (f, w)) in self.sum_f2.iter_mut().zip(self.sum_cross.iter_mut()).zip(buf.iter().zip(&self.w_fft)) {
+        for ((f2, cross), (f, w)) in
+            self.sum_f2.iter_mut().zip(self.sum_cross.iter_mut()).zip(buf.iter().zip(&self.w_fft))
+        {
             *f2 += f.norm_sqr();
             *cross += (f * w.conj()).re;
         }
@@ -214,13 +216,15 @@ impl AverageSpectrum {
         let mut tmp = vec![0f64; s * s];
         for y in 0..s {
             for x in 0..s {
-                tmp[y * s + x] = k.iter().enumerate().map(|(j, kv)| kv * db[y * s + clamp(x as i64 + j as i64 - r)]).sum();
+                tmp[y * s + x] =
+                    k.iter().enumerate().map(|(j, kv)| kv * db[y * s + clamp(x as i64 + j as i64 - r)]).sum();
             }
         }
         let mut out = vec![0f64; s * s];
         for y in 0..s {
             for x in 0..s {
-                out[y * s + x] = k.iter().enumerate().map(|(j, kv)| kv * tmp[clamp(y as i64 + j as i64 - r) * s + x]).sum();
+                out[y * s + x] =
+                    k.iter().enumerate().map(|(j, kv)| kv * tmp[clamp(y as i64 + j as i64 - r) * s + x]).sum();
             }
         }
         out
@@ -234,7 +238,8 @@ impl AverageSpectrum {
         let db = |p: f64| 10.0 * p.max(1e-30).log10();
         let half = s / 2;
         let horizontal = (0..=half).map(|i| (i as f64 / s as f64, db(self.power[i % s]))).collect();
-        let diagonal = (0..=half).map(|i| (i as f64 / s as f64 * 2f64.sqrt(), db(self.power[(i % s) * s + i % s]))).collect();
+        let diagonal =
+            (0..=half).map(|i| (i as f64 / s as f64 * 2f64.sqrt(), db(self.power[(i % s) * s + i % s]))).collect();
         [horizontal, diagonal]
     }
 }

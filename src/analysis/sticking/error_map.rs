@@ -7,7 +7,9 @@
 use candle_core::{DType, Tensor};
 
 use crate::analysis::equivariance::{masked_sums, psnr_from_sums};
-use crate::analysis::resample::{BandlimitFilter, apply_affine_transformation, apply_fractional_translation, apply_integer_translation};
+use crate::analysis::resample::{
+    BandlimitFilter, apply_affine_transformation, apply_fractional_translation, apply_integer_translation,
+};
 use crate::analysis::sticking::float_image::FloatImage;
 use crate::analysis::sticking::residual::IDENTITY;
 use crate::nn::generator::{Generator, Mat3, SynthesisOptions};

@@ -55,7 +55,8 @@ pub fn selection(out: &FloatImage, opts: &LayerViewOptions) -> (usize, FloatImag
 fn moments(v: &[f32]) -> (f64, f64, f64) {
     let n = v.len() as f64;
     let mean = v.iter().map(|&x| x as f64).sum::<f64>() / n;
-    let var = if v.len() > 1 { v.iter().map(|&x| (x as f64 - mean).powi(2)).sum::<f64>() / (n - 1.0) } else { f64::NAN };
+    let var =
+        if v.len() > 1 { v.iter().map(|&x| (x as f64 - mean).powi(2)).sum::<f64>() / (n - 1.0) } else { f64::NAN };
     let max = v.iter().fold(0f64, |m, &x| m.max((x as f64).abs()));
     (mean, var.sqrt(), max)
 }
@@ -105,7 +106,8 @@ mod tests {
         let s = layer_stats(&two, &LayerViewOptions { base_channel: 1, ..Default::default() });
         assert_eq!((s.mean_all, s.max_all, s.max_sel), (-1.0, 3.0, 3.0));
         assert!((s.std_all - 8f64.sqrt()).abs() < 1e-12);
-        let v = layer_values(&two, &LayerViewOptions { rgb: false, normalize: true, scale_db: 20.0, base_channel: 0 }).unwrap();
+        let v = layer_values(&two, &LayerViewOptions { rgb: false, normalize: true, scale_db: 20.0, base_channel: 0 })
+            .unwrap();
         assert_eq!(v.data, vec![10.0]);
     }
 }

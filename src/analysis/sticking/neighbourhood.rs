@@ -45,7 +45,9 @@ pub struct Neighbourhood {
 pub fn perturbed_ws(center: &Tensor, opts: &NeighbourhoodOptions) -> Result<Vec<Tensor>> {
     let (one, num_ws, w_dim) = center.dims3()?;
     if one != 1 {
-        return Err(Error::Invalid(format!("the central latent must be one ws [1, num_ws, w_dim], got a batch of {one}")));
+        return Err(Error::Invalid(format!(
+            "the central latent must be one ws [1, num_ws, w_dim], got a batch of {one}"
+        )));
     }
     if !opts.radius.is_finite() || opts.radius < 0.0 {
         return Err(Error::Invalid(format!("neighbourhood radius {} must be finite and not negative", opts.radius)));

@@ -1,8 +1,8 @@
 //! Minimal line plots into a raster (for the average-spectra slices): white background, grey
 //! grid, one coloured polyline per series. No text: captions go beside the picture.
 
-use crate::raster::Raster;
 use crate::Result;
+use crate::raster::Raster;
 
 /// A series: colour and points `(x, y)`.
 pub type Series = ([u8; 3], Vec<(f64, f64)>);
@@ -12,7 +12,14 @@ pub const COLOURS: [[u8; 3]; 4] = [[31, 119, 180], [255, 127, 14], [44, 160, 44]
 
 /// Plots `series` into `width × height` over `x ∈ [x0, x1]`, `y ∈ [y0, y1]`, with grid lines
 /// every `grid` units on each axis.
-pub fn line_plot(series: &[Series], width: usize, height: usize, x: [f64; 2], y: [f64; 2], grid: [f64; 2]) -> Result<Raster> {
+pub fn line_plot(
+    series: &[Series],
+    width: usize,
+    height: usize,
+    x: [f64; 2],
+    y: [f64; 2],
+    grid: [f64; 2],
+) -> Result<Raster> {
     let mut px = vec![255u8; width * height * 3];
     let margin = 8usize;
     let (pw, ph) = ((width - 2 * margin) as f64, (height - 2 * margin) as f64);
@@ -67,7 +74,11 @@ pub fn line_plot(series: &[Series], width: usize, height: usize, x: [f64; 2], y:
 
 /// The 1-D slices of several average spectra overlaid (series `i` in `COLOURS[i]`): horizontal
 /// (solid) and diagonal (every other point) from 0 to √2·Nyquist, dB on a grid of 10 dB.
-pub fn spectrum_slices_plot(spectra: &[&crate::analysis::sticking::avg_spectra::AverageSpectrum], width: usize, height: usize) -> Result<Raster> {
+pub fn spectrum_slices_plot(
+    spectra: &[&crate::analysis::sticking::avg_spectra::AverageSpectrum],
+    width: usize,
+    height: usize,
+) -> Result<Raster> {
     let mut series: Vec<Series> = Vec::new();
     let (mut lo, mut hi) = (f64::MAX, f64::MIN);
     for (i, s) in spectra.iter().enumerate() {

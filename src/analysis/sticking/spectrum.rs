@@ -77,7 +77,11 @@ impl Spectrum {
 /// The spectrum the view shows for `out` (one sample, all channels): of all channels, or of the
 /// selection.
 pub fn fft_view(out: &FloatImage, layer: &LayerViewOptions, fft: &FftOptions) -> Result<Spectrum> {
-    if fft.all_channels { power_spectrum_db(out, fft.beta) } else { power_spectrum_db(&selection(out, layer).1, fft.beta) }
+    if fft.all_channels {
+        power_spectrum_db(out, fft.beta)
+    } else {
+        power_spectrum_db(&selection(out, layer).1, fft.beta)
+    }
 }
 
 /// The visualizer's picture: `[image | spectrum]` side by side (width 2W).

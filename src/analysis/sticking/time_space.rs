@@ -47,8 +47,9 @@ impl Animation {
 
     /// The input transform of frame `f`, or `None` when the input does not move.
     pub fn transform(&self, f: usize) -> Option<Mat3> {
-        self.moves_input()
-            .then(|| make_transform([self.translate[0] * f as f64, self.translate[1] * f as f64], self.rotate * f as f64))
+        self.moves_input().then(|| {
+            make_transform([self.translate[0] * f as f64, self.translate[1] * f as f64], self.rotate * f as f64)
+        })
     }
 }
 
@@ -74,7 +75,11 @@ pub fn render_frames(
         Some(e) => {
             let e = e.to_dtype(DType::F32)?;
             if e.dims() != ws.dims() {
-                return Err(Error::Invalid(format!("interpolation end {:?} differs from the start {:?}", e.dims(), ws.dims())));
+                return Err(Error::Invalid(format!(
+                    "interpolation end {:?} differs from the start {:?}",
+                    e.dims(),
+                    ws.dims()
+                )));
             }
             Some(e)
         }

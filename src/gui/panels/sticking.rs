@@ -25,7 +25,9 @@ fn target_sides(app: &ExplorerApp) -> Vec<Side> {
 pub fn compute(app: &mut ExplorerApp) {
     let ctx = app.ctx().clone();
     for side in target_sides(app) {
-        let Some(info) = app.view(side).info().cloned() else { continue };
+        let Some(info) = app.view(side).info().cloned() else {
+            continue;
+        };
         let latent = app.controls(side).request(&info);
         let job = app.sticking.job(info.path.clone(), latent, info.resolution);
         if let Err(e) = app.sticking.submit(&ctx, side, job) {
@@ -73,7 +75,8 @@ fn body(ui: &mut egui::Ui, app: &mut ExplorerApp) {
         if ui.add_enabled(any, egui::Button::new(COMPUTE)).on_disabled_hover_text("Open a network first").clicked() {
             recompute = true;
         }
-        ui.checkbox(&mut app.sticking.both, BOTH_VIEWS).on_hover_text("Run on the left and right views (when comparing)");
+        ui.checkbox(&mut app.sticking.both, BOTH_VIEWS)
+            .on_hover_text("Run on the left and right views (when comparing)");
         if app.sticking.busy() && ui.button(CANCEL).clicked() {
             app.sticking.cancel_all();
         }
@@ -189,7 +192,8 @@ fn layer_settings(ui: &mut egui::Ui, app: &mut ExplorerApp) -> bool {
             });
         });
         let ui = &mut cols[1];
-        let channels = layers.iter().find(|l| l.name == s.layer.as_deref().unwrap_or("output")).map_or(3, |l| l.channels);
+        let channels =
+            layers.iter().find(|l| l.name == s.layer.as_deref().unwrap_or("output")).map_or(3, |l| l.channels);
         let v = &mut s.layer_view;
         ui.checkbox(&mut v.rgb, "RGB");
         ui.checkbox(&mut v.normalize, "Normalize");
@@ -229,7 +233,9 @@ fn results(ui: &mut egui::Ui, app: &mut ExplorerApp) {
         if let Some(e) = &app.sticking.errors[i] {
             ui.colored_label(ui.visuals().error_fg_color, format!("{} view: {e}", side.name()));
         }
-        let Some(r) = &app.sticking.results[i] else { continue };
+        let Some(r) = &app.sticking.results[i] else {
+            continue;
+        };
         if r.tab != tab {
             continue;
         }
@@ -240,7 +246,8 @@ fn results(ui: &mut egui::Ui, app: &mut ExplorerApp) {
                     let [w, h] = tex.size();
                     let scale = (192.0 / h.max(1) as f32).clamp(0.25, 8.0);
                     let resp = ui.add(
-                        egui::Image::new((tex.id(), egui::vec2(w as f32 * scale, h as f32 * scale))).sense(egui::Sense::click()),
+                        egui::Image::new((tex.id(), egui::vec2(w as f32 * scale, h as f32 * scale)))
+                            .sense(egui::Sense::click()),
                     );
                     if tab == StickingTab::Slice
                         && k == 0
@@ -275,7 +282,8 @@ fn save_gif(app: &mut ExplorerApp) {
     let dir = app.settings.capture_dir.clone();
     let result = app.sticking.animation().and_then(|frames| {
         std::fs::create_dir_all(&dir).map_err(|e| crate::Error::from(e).in_file(&dir))?;
-        let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let stamp =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
         let path = dir.join(format!("slice-animation-{stamp}.gif"));
         crate::analysis::sticking::animation::write_gif(&frames, &path, 24.0)?;
         Ok(path)
