@@ -9,6 +9,7 @@
 //! | [`registry`] | metric names (`eqt50k_int`, …) |
 //! | [`metric_result`] | a metric run's result as NVIDIA's `calc_metrics.py` reports it (JSON line) |
 //! | [`python_json`] | JSON lines written and read as Python's `json.dumps` does |
+//! | [`sticking`] | texture-sticking and aliasing views: neighbourhood average, time–space slices, residuals, layer and spectrum inspector |
 
 pub mod equivariance;
 pub mod equivariance_draws;
@@ -16,6 +17,7 @@ pub mod metric_result;
 pub mod python_json;
 pub mod registry;
 pub mod resample;
+pub mod sticking;
 
 pub use equivariance::{EqKind, EquivarianceOptions, EquivarianceOutcome, compute_equivariance};
 pub use equivariance_draws::Draws;

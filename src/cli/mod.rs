@@ -8,6 +8,7 @@ pub mod directions;
 pub mod generate;
 pub mod inspect;
 pub mod metrics;
+pub mod sticking;
 pub mod terminal_monitor;
 pub mod train;
 
@@ -52,6 +53,9 @@ pub enum Command {
     /// Latent directions: SeFa, GANSpace, labelled SVM boundaries, strips.
     #[command(subcommand)]
     Directions(directions::DirectionsCommand),
+    /// Texture sticking and aliasing views as PNGs: average, slice, residual, eqmap, layer, spectrum.
+    #[command(subcommand)]
+    Sticking(sticking::StickingCommand),
 }
 
 /// Entry point used by `main`.
@@ -67,6 +71,7 @@ pub fn main() -> anyhow::Result<()> {
             Command::Train(args) => train::run(args),
             Command::Bench(args) => bench_gpu::run(args),
             Command::Directions(command) => directions::run(command),
+            Command::Sticking(command) => sticking::run(command),
         },
         None => open_window(cli.files),
     }

@@ -75,6 +75,8 @@ pub struct ExplorerApp {
     /// ([`AppOptions::gpu_engine`]).
     pub engines: Option<Arc<EngineSwitch>>,
     pub(crate) focus_path: bool,
+    /// The Inspect window (texture sticking, layers, spectra).
+    pub sticking: crate::gui::sticking_state::StickingState,
     pending: Vec<Command>,
     dialog: Option<(Side, Task<Option<PathBuf>>)>,
     screenshot: Option<std::sync::mpsc::Receiver<Arc<egui::ColorImage>>>,
@@ -135,6 +137,7 @@ impl ExplorerApp {
             jobs,
             engines,
             focus_path: false,
+            sticking: Default::default(),
             pending: Vec::new(),
             dialog: None,
             screenshot: None,
@@ -341,6 +344,7 @@ impl ExplorerApp {
         panels::views::show(ui, self);
         panels::help::show(ui, self);
         crate::gui::train_ui::show(ui, self);
+        panels::sticking::show(ui, self);
 
         for c in std::mem::take(&mut self.pending) {
             self.execute(c);

@@ -24,6 +24,7 @@ pub mod settings;
 pub mod shortcuts;
 pub mod side;
 pub mod startup;
+pub mod sticking_state;
 pub mod texture;
 pub mod train_dialog;
 pub mod train_form;

@@ -10,6 +10,8 @@
 //! - [`runner`], [`job`]: jobs with progress, logs, typed results and cancellation;
 //!   [`metric_job`] runs metrics and appends their result lines; [`train_job`] runs a training
 //!   run with pause, cancel and live losses, sample grids and snapshots for the window.
+//!   [`metric_job`] runs metrics and appends their result lines.
+//! - [`sticking_job`]: texture-sticking views (issue #8) as jobs; [`sticking_outcome`] their pictures.
 
 pub mod direction_job;
 pub mod engine;
@@ -25,6 +27,8 @@ pub mod render;
 pub mod request;
 pub mod results;
 pub mod runner;
+pub mod sticking_job;
+pub mod sticking_outcome;
 pub mod task;
 pub mod train_job;
 

@@ -109,4 +109,8 @@ fn view_menu(ui: &mut egui::Ui, app: &mut ExplorerApp) {
     if item(ui, "Switch active view", "V", compare) {
         app.queue(Command::SetActive(app.active.other()));
     }
+    ui.separator();
+    if toggle(ui, "Inspect: sticking, layers, spectra", "", app.sticking.open, true) {
+        app.sticking.open = !app.sticking.open;
+    }
 }

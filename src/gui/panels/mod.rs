@@ -15,6 +15,7 @@ pub mod network;
 pub mod performance;
 pub mod results_table;
 pub mod status_bar;
+pub mod sticking;
 pub mod stylemix;
 pub mod trunc_noise;
 pub mod views;
