@@ -8,6 +8,10 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
     use anyhow::{Context, bail};
     use candle_core::Device;
 
+    if !args.direction.is_empty() || !args.style_channel.is_empty() {
+        bail!("--direction and --style-channel run on the CPU engine only: use --engine cpu");
+    }
+
     use crate::analysis::resample::untransform;
     use crate::checkpoint::{Checkpoint, NetworkKind};
     use crate::cli::generate::{layer_file_name, write_npy};
@@ -76,6 +80,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
         noise_seed: args.noise_seed,
         capture,
         input_transform,
+        style_offsets: Vec::new(),
     };
     let (num_ws, w_dim) = (config.num_ws(), config.w_dim());
 

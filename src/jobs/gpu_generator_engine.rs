@@ -111,7 +111,7 @@ impl GpuGeneratorEngine {
         };
         let blend: Vec<(Tensor, f64)> = req.seeds.iter().map(|s| (of(s.seed).clone(), s.weight)).collect();
         let mix = req.stylemix.as_ref().map(|m| (of(m.seed), m.rows.as_slice()));
-        let mut w = blend_ws(&blend, &self.w_avg, mix)?.unsqueeze(0)?;
+        let mut w = crate::latent::directions::apply_edits(&blend_ws(&blend, &self.w_avg, mix)?.unsqueeze(0)?, &req.directions)?;
         if req.pseudo_align {
             w = pseudo_align(&w, &self.w_avg)?;
         }
@@ -124,6 +124,7 @@ impl GpuGeneratorEngine {
             noise_seed: req.noise_seed,
             input_transform: if self.info.has_input_transform { req.input_transform } else { None },
             capture,
+            style_offsets: Vec::new(),
         }
     }
 
@@ -145,6 +146,11 @@ impl RenderEngine for GpuGeneratorEngine {
 
     fn render(&mut self, req: &RenderRequest) -> Result<EngineOutput> {
         let mut stages: Vec<(&'static str, Duration)> = Vec::with_capacity(4);
+        if !req.style_channels.is_empty() {
+            return Err(Error::Unsupported(
+                "StyleSpace channel edits run on the CPU engine only: choose the CPU engine under Engine in the control pane".into(),
+            ));
+        }
         let t = Instant::now();
         let ws = self.ws(req)?;
         stages.push(("mapping (GPU)", t.elapsed()));
