@@ -1,6 +1,7 @@
 //! The `stylescope` command line. Everything the window can compute, the command line can too.
 //! Flags mirror NVIDIA's `gen_images.py` and `calc_metrics.py` where those exist.
 
+pub mod bench;
 pub mod convert;
 pub mod generate;
 pub mod inspect;
@@ -31,6 +32,8 @@ pub enum Command {
     Convert(convert::ConvertArgs),
     /// Generate images from seeds (as NVIDIA's gen_images.py).
     Generate(generate::GenerateArgs),
+    /// Time the generators on random networks of the official full-size configurations.
+    Bench(bench::BenchArgs),
 }
 
 /// Entry point used by `main`.
@@ -41,6 +44,7 @@ pub fn main() -> anyhow::Result<()> {
             Command::Inspect(args) => inspect::run(args),
             Command::Convert(args) => convert::run(args),
             Command::Generate(args) => generate::run(args),
+            Command::Bench(args) => bench::run(args),
         },
         None => open_window(cli.files),
     }
