@@ -9,6 +9,7 @@ pub mod config;
 pub mod filter_design;
 pub mod generator;
 pub mod image;
+pub mod kernels;
 pub mod mapping;
 pub mod op_timer;
 pub mod ops;

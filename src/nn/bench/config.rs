@@ -29,7 +29,8 @@ pub enum BenchConfig {
 /// Multiply-accumulates of one image (batch 1).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Macs {
-    /// Modulated convolutions (StyleGAN2's up-sampling convolutions counted at the output rate).
+    /// Modulated convolutions (StyleGAN2's up-sampling transposed convolutions counted at the
+    /// input rate, k² taps per input sample, as reference-stylegan.md §5.2 counts them).
     pub conv: f64,
     /// FIR filtering done the ideal way (polyphase up-sampling, separable or 2-D down-sampling
     /// computing only the kept samples).
@@ -118,7 +119,8 @@ fn sg2_macs(c: &Sg2Config) -> Macs {
     for b in &c.blocks {
         let px = (b.resolution * b.resolution) as f64;
         for l in b.conv0.iter().chain(Some(&b.conv1)) {
-            m.conv += (l.out_channels * l.in_channels * l.kernel_size * l.kernel_size) as f64 * px;
+            let up2 = (l.up * l.up).max(1) as f64;
+            m.conv += (l.out_channels * l.in_channels * l.kernel_size * l.kernel_size) as f64 * px / up2;
         }
         if let Some(t) = &b.torgb {
             m.conv += (t.out_channels * t.in_channels * t.kernel_size * t.kernel_size) as f64 * px;

@@ -17,6 +17,9 @@ use crate::nn::weights::Weights;
 pub struct OpSplit {
     pub modulated_conv: Duration,
     pub filtered_lrelu: Duration,
+    /// CPU time (all threads) during those calls, where measured.
+    pub modulated_conv_cpu: Option<Duration>,
+    pub filtered_lrelu_cpu: Option<Duration>,
 }
 
 /// A synthesis engine under benchmark.
@@ -62,9 +65,15 @@ impl Engine for CpuEngine {
         op_timer::enable(true);
         let out = g.synthesis(ws, &SynthesisOptions::default());
         let (modulated_conv, filtered_lrelu) = op_timer::totals();
+        let (conv_cpu, flrelu_cpu) = op_timer::cpu_totals();
         op_timer::enable(false);
         std::hint::black_box(out?.image);
-        self.split = Some(OpSplit { modulated_conv, filtered_lrelu });
+        self.split = Some(OpSplit {
+            modulated_conv,
+            filtered_lrelu,
+            modulated_conv_cpu: Some(conv_cpu),
+            filtered_lrelu_cpu: Some(flrelu_cpu),
+        });
         Ok(())
     }
 

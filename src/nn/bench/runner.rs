@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use candle_core::{DType, Device, Tensor};
 
 use crate::Result;
+use crate::nn::bench::calibrate::{matmul_speed, nominal_peak_gflops};
 use crate::nn::bench::config::{BenchConfig, macs};
 use crate::nn::bench::engine::Engine;
 use crate::nn::bench::process_stats;
@@ -21,15 +22,18 @@ pub struct BenchOptions {
     pub warmup: usize,
     /// Timed runs (the median is reported).
     pub repeat: usize,
-    /// The machine's FP32 peak in GFLOP/s, for the share of peak.
-    pub peak_gflops: f64,
+    /// The machine's FP32 peak in GFLOP/s, for the share of peak (`None`: the nominal peak from
+    /// the instruction set and clock, [`nominal_peak_gflops`]).
+    pub peak_gflops: Option<f64>,
+    /// Timed runs of the reference matrix product after the configuration (0: none).
+    pub calibrate: usize,
     /// Seed of the random weights and latents.
     pub seed: u64,
 }
 
 impl Default for BenchOptions {
     fn default() -> Self {
-        Self { batch: 1, warmup: 1, repeat: 5, peak_gflops: 330.0, seed: 0 }
+        Self { batch: 1, warmup: 1, repeat: 5, peak_gflops: None, calibrate: 3, seed: 0 }
     }
 }
 
@@ -63,6 +67,7 @@ pub fn run(engine: &mut dyn Engine, config: BenchConfig, opts: &BenchOptions) ->
         engine.synthesize(&ws)?;
     }
     let (mut wall, mut cpu, mut conv, mut flrelu) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut conv_cpu, mut flrelu_cpu) = (Vec::new(), Vec::new());
     let load_before = process_stats::load_average();
     for _ in 0..opts.repeat.max(1) {
         let c0 = process_stats::cpu_time();
@@ -77,22 +82,39 @@ pub fn run(engine: &mut dyn Engine, config: BenchConfig, opts: &BenchOptions) ->
         if let Some(s) = engine.op_split() {
             conv.push(ms(s.modulated_conv) / batch as f64);
             flrelu.push(ms(s.filtered_lrelu) / batch as f64);
+            if let (Some(c), Some(f)) = (s.modulated_conv_cpu, s.filtered_lrelu_cpu) {
+                conv_cpu.push(ms(c) / batch as f64);
+                flrelu_cpu.push(ms(f) / batch as f64);
+            }
         }
     }
     let load_after = process_stats::load_average();
+    let peak_rss_mb = process_stats::peak_rss_bytes().map(|b| b as f64 / (1 << 20) as f64);
+    let threads = rayon::current_num_threads();
+    let peak = opts.peak_gflops.or_else(|| nominal_peak_gflops(threads)).unwrap_or(f64::NAN);
+    let reference = if opts.calibrate > 0 { Some(matmul_speed(opts.calibrate)?) } else { None };
     let m = macs(&gen_config);
     let median_ms = median(wall.clone());
     let cpu_ms = (!cpu.is_empty()).then(|| median(cpu));
     let gflops = 2.0 * m.total() / 1e9 / (median_ms / 1e3);
+    let gflops_per_cpu_s = cpu_ms.map(|c| 2.0 * m.total() / 1e9 / (c / 1e3));
     let split = (!conv.is_empty()).then(|| {
         let (c, f) = (median(conv), median(flrelu));
         [c, f, (median_ms - c - f).max(0.0)]
     });
+    let cpu_split = match (cpu_ms, conv_cpu.is_empty()) {
+        (Some(total), false) => {
+            let (c, f) = (median(conv_cpu), median(flrelu_cpu));
+            Some([c, f, (total - c - f).max(0.0)])
+        }
+        _ => None,
+    };
     Ok(BenchReport {
         config: config.name().to_string(),
         engine: engine.describe(),
         batch,
-        threads: rayon::current_num_threads(),
+        threads,
+        isa: crate::nn::kernels::dispatch::level().to_string(),
         runs: wall.len(),
         median_ms,
         min_ms: wall.iter().copied().fold(f64::INFINITY, f64::min),
@@ -101,11 +123,19 @@ pub fn run(engine: &mut dyn Engine, config: BenchConfig, opts: &BenchOptions) ->
         conv_gmac: m.conv / 1e9,
         fir_gmac: m.fir / 1e9,
         gflops,
-        peak_share: gflops / opts.peak_gflops,
-        peak_rss_mb: process_stats::peak_rss_bytes().map(|b| b as f64 / (1 << 20) as f64),
+        gflops_per_cpu_s,
+        peak_gflops: peak,
+        peak_share: gflops / peak,
+        peak_share_cpu: gflops_per_cpu_s.map(|g| g * threads as f64 / peak),
+        matmul_gflops: reference.map(|r| r.gflops),
+        matmul_gflops_per_cpu_s: reference.and_then(|r| r.gflops_per_cpu_s),
+        peak_rss_mb,
         modconv_ms: split.map(|s| s[0]),
         flrelu_ms: split.map(|s| s[1]),
         other_ms: split.map(|s| s[2]),
+        modconv_cpu_ms: cpu_split.map(|s| s[0]),
+        flrelu_cpu_ms: cpu_split.map(|s| s[1]),
+        other_cpu_ms: cpu_split.map(|s| s[2]),
         pytorch_ms: config.pytorch_seconds().map(|s| s * 1e3),
         load_avg: match (load_before, load_after) {
             (Some(a), Some(b)) => Some(0.5 * (a + b)),

@@ -6,7 +6,7 @@
 //! |---|---|
 //! | [`bias_act`] | bias + nonlinearity + gain + clamp (`torch_utils/ops/bias_act.py`); fast CPU path in [`bias_act_cpu`] |
 //! | [`upfirdn2d`] | upsample, FIR filter, downsample; `setup_filter`, `upsample2d`, `downsample2d`, `filter2d` |
-//! | [`filtered_lrelu`] | StyleGAN3's bias + up-sample + leaky ReLU + down-sample (`torch_utils/ops/filtered_lrelu.py`) |
+//! | [`filtered_lrelu`] | StyleGAN3's bias + up-sample + leaky ReLU + down-sample (`torch_utils/ops/filtered_lrelu.py`); fused CPU kernel in [`filtered_lrelu_cpu`] |
 //! | [`normalize`] | `normalize_2nd_moment` |
 //! | [`fully_connected`] | the equalised-learning-rate `FullyConnectedLayer` |
 //! | [`transposed_conv`] | transposed convolution: reference and polyphase fast path |
@@ -21,6 +21,7 @@ pub mod bias_act_cpu;
 pub mod conv2d_layer;
 pub mod conv2d_resample;
 pub mod filtered_lrelu;
+pub mod filtered_lrelu_cpu;
 pub mod fully_connected;
 pub mod modulated_conv;
 pub mod normalize;
