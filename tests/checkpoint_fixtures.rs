@@ -101,7 +101,8 @@ fn counts_and_sizes_match_the_manifests() {
 
         let NetworkKind::Discriminator(dc) = &d.kind else { panic!("{net}: D is not a discriminator") };
         assert_eq!((dc.c_dim, dc.img_resolution, dc.img_channels), (0, 64, 3));
-        assert_eq!(dc.raw["class_name"], "Discriminator");
+        assert_eq!(dc.blocks.iter().map(|b| b.resolution).collect::<Vec<_>>(), [64, 32, 16, 8]);
+        assert_eq!((dc.epilogue.resolution, dc.epilogue.mbstd_group_size, dc.freeze_layers), (4, Some(4), 0));
     }
 }
 

@@ -100,8 +100,13 @@ fn baseline_sg2_protocol_4() {
 
     let NetworkKind::Discriminator(d) = &ckpt.network("D").unwrap().kind else { panic!("D") };
     assert_eq!((d.c_dim, d.img_resolution, d.img_channels), (0, 8, 3));
-    assert_eq!(d.raw["modules"][0]["name"], "b8");
-    assert_eq!(d.raw["modules"][0]["modules"][0]["attrs"]["weight_gain"], 3f64.powf(-0.5));
+    assert_eq!(d.blocks.len(), 1);
+    let b8 = &d.blocks[0];
+    assert_eq!((b8.resolution, b8.tmp_channels, b8.out_channels), (8, 4, 4));
+    assert_eq!(b8.fromrgb.as_ref().unwrap().weight_gain, 3f64.powf(-0.5));
+    assert!(!b8.skip.as_ref().unwrap().has_bias);
+    assert_eq!(d.freeze_layers, 1, "fromrgb holds its weights as buffers");
+    assert_eq!((d.epilogue.mbstd_group_size, d.epilogue.conv.in_channels, d.epilogue.fc.in_features), (Some(4), 5, 64));
 
     // Non-float storages: f64, f16, bool, i64.
     let a = ckpt.network("augment_pipe").unwrap();

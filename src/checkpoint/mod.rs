@@ -2,6 +2,7 @@
 //! executes anything) and our own safetensors format. Pickle details never leave this module:
 //! the rest of the crate sees a [`Checkpoint`] with state-dict names and typed architectures.
 
+mod arch_d;
 mod arch_mapping;
 mod arch_sg2;
 mod arch_sg3;

@@ -5,9 +5,10 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::nn::config::{DiscriminatorConfig, GeneratorConfig};
+use crate::nn::config::GeneratorConfig;
 use crate::{Error, Result};
 
+use super::arch_d::discriminator_config;
 use super::arch_sg2::sg2_config;
 use super::arch_sg3::sg3_config;
 use super::family::{self, Family};
@@ -98,21 +99,21 @@ pub fn generator_config(key: &str, node: &ModuleNode) -> Result<GeneratorConfig>
     }
 }
 
-fn discriminator_config(key: &str, node: &ModuleNode) -> Result<DiscriminatorConfig> {
-    let view = ModuleView::new(node, key);
-    Ok(DiscriminatorConfig {
-        c_dim: view.usize("c_dim")?,
-        img_resolution: view.usize("img_resolution")?,
-        img_channels: view.usize("img_channels")?,
-        raw: node.to_json(),
-    })
+/// The typed architecture of a discriminator module. A `D` that does not have the structure of
+/// NVIDIA's discriminator is kept as [`NetworkKind::Other`] (with the reason), so that the
+/// generators of the file still open.
+fn discriminator_kind(key: &str, node: &ModuleNode) -> NetworkKind {
+    match discriminator_config(&ModuleView::new(node, key)) {
+        Ok(config) => NetworkKind::Discriminator(config),
+        Err(e) => NetworkKind::Other(format!("{} (not usable as a discriminator: {e})", node.class_name)),
+    }
 }
 
 /// Classifies network `key` and moves its tensors out of the tree.
 fn network_from_node(key: &str, node: ModuleNode) -> Result<Network> {
     let kind = match (key, node.class_name.as_str()) {
         ("G" | "G_ema", _) | (_, "Generator") => NetworkKind::Generator(generator_config(key, &node)?),
-        (_, "Discriminator") => NetworkKind::Discriminator(discriminator_config(key, &node)?),
+        (_, "Discriminator") => discriminator_kind(key, &node),
         (_, class) => NetworkKind::Other(class.to_string()),
     };
     let class_name = node.class_name.clone();

@@ -3,9 +3,12 @@
 
 pub mod bench;
 pub mod convert;
+pub mod dataset;
 pub mod generate;
 pub mod inspect;
+pub mod metrics;
 pub mod terminal_monitor;
+pub mod train;
 
 use std::path::PathBuf;
 
@@ -34,6 +37,13 @@ pub enum Command {
     Generate(generate::GenerateArgs),
     /// Time the generators on random networks of the official full-size configurations.
     Bench(bench::BenchArgs),
+    /// Compute metrics of a network: EQ-T, EQ-T_frac, EQ-R (as NVIDIA's calc_metrics.py).
+    Metrics(metrics::MetricsArgs),
+    /// Write a training data set (procedural toy faces, or a folder of photos).
+    #[command(subcommand)]
+    Dataset(dataset::DatasetCommand),
+    /// Train a StyleGAN2 or StyleGAN3 network (as NVIDIA's train.py).
+    Train(train::TrainArgs),
 }
 
 /// Entry point used by `main`.
@@ -45,6 +55,9 @@ pub fn main() -> anyhow::Result<()> {
             Command::Convert(args) => convert::run(args),
             Command::Generate(args) => generate::run(args),
             Command::Bench(args) => bench::run(args),
+            Command::Metrics(args) => metrics::run(args),
+            Command::Dataset(command) => dataset::run(command),
+            Command::Train(args) => train::run(args),
         },
         None => open_window(cli.files),
     }
@@ -52,8 +65,11 @@ pub fn main() -> anyhow::Result<()> {
 
 #[cfg(feature = "gui")]
 fn open_window(files: Vec<PathBuf>) -> anyhow::Result<()> {
-    let _ = files;
-    anyhow::bail!("the window is not built yet")
+    if let Some(why) = crate::gui::missing_display() {
+        anyhow::bail!("cannot open the window: {why}");
+    }
+    let loader = crate::jobs::generator_engine::GeneratorLoader::default().shared();
+    crate::gui::run(files, loader).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 #[cfg(not(feature = "gui"))]

@@ -6,7 +6,9 @@
 //! they are re-exported here.
 
 pub mod seed_list;
+pub mod seed_plane;
 pub mod seeds;
+pub mod style_mix;
 
 pub use crate::nn::mapping::truncate;
 pub use crate::nn::random_state::RandomState;

@@ -338,15 +338,79 @@ pub struct Sg3LayerConfig {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Discriminator (`training/networks_stylegan2.py: Discriminator`), used by training.
+// Discriminator (`training/networks_stylegan2.py: Discriminator`, also used for StyleGAN3 runs).
 
-/// Architecture of the StyleGAN2 residual discriminator, as read from a checkpoint's `D`.
-/// Filled in by the training work; the reader keeps the module attributes until then.
+/// Architecture of the StyleGAN2 residual discriminator, as read from a checkpoint's `D` or built
+/// from NVIDIA's constructor arguments ([`crate::nn::discriminator::DiscriminatorHyper`]).
+///
+/// Forward: blocks `b{R}`, …, `b8` (each halves the resolution), the label mapping network
+/// (conditional only), then the epilogue `b4` (minibatch standard deviation, 3×3 conv, two fully
+/// connected layers, projection onto the mapped label).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DiscriminatorConfig {
     pub c_dim: usize,
     pub img_resolution: usize,
     pub img_channels: usize,
-    /// The constructor arguments and per-module attributes, as JSON, for the builder.
-    pub raw: serde_json::Value,
+    pub architecture: Sg2Architecture,
+    /// `b{R}`, …, `b8` in forward order.
+    pub blocks: Vec<DiscriminatorBlockConfig>,
+    /// `mapping`: the label embedding network (conditional discriminators only).
+    pub mapping: Option<DiscriminatorMappingConfig>,
+    /// `b4`.
+    pub epilogue: DiscriminatorEpilogueConfig,
+    /// Freeze-D: the first `freeze_layers` conv layers (in block order: `fromrgb`, `conv0`,
+    /// `conv1`, `skip`) keep their weights as buffers and are not trained.
+    #[serde(default)]
+    pub freeze_layers: usize,
+}
+
+/// `DiscriminatorBlock` `b{res}`: `[N, tmp, res, res]` → `[N, out, res/2, res/2]`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DiscriminatorBlockConfig {
+    pub resolution: usize,
+    /// 0 for the first block (which starts from the image).
+    pub in_channels: usize,
+    pub tmp_channels: usize,
+    pub out_channels: usize,
+    pub img_channels: usize,
+    pub architecture: Sg2Architecture,
+    pub use_fp16: bool,
+    /// 1×1 from the image (first block, or every block of the `skip` architecture).
+    pub fromrgb: Option<Conv2dConfig>,
+    /// 3×3.
+    pub conv0: Conv2dConfig,
+    /// 3×3, down-sampling ×2.
+    pub conv1: Conv2dConfig,
+    /// 1×1 down-sampling skip of the `resnet` architecture (no bias, gain √0.5).
+    pub skip: Option<Conv2dConfig>,
+}
+
+/// The discriminator's label mapping (`MappingNetwork(z_dim=0, c_dim, w_dim=cmap_dim,
+/// num_ws=None, w_avg_beta=None)`): `normalize_2nd_moment(embed(c))` through `fc0 …`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DiscriminatorMappingConfig {
+    pub c_dim: usize,
+    pub cmap_dim: usize,
+    pub embed: FcConfig,
+    pub layers: Vec<FcConfig>,
+}
+
+/// `DiscriminatorEpilogue` `b4`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DiscriminatorEpilogueConfig {
+    pub in_channels: usize,
+    /// Width of the mapped label (0: unconditional, one logit).
+    pub cmap_dim: usize,
+    pub resolution: usize,
+    pub img_channels: usize,
+    pub architecture: Sg2Architecture,
+    /// `None`: the whole minibatch is one group.
+    pub mbstd_group_size: Option<usize>,
+    /// 0 disables the minibatch standard deviation layer.
+    pub mbstd_num_channels: usize,
+    /// `skip` architecture only.
+    pub fromrgb: Option<Conv2dConfig>,
+    pub conv: Conv2dConfig,
+    pub fc: FcConfig,
+    pub out: FcConfig,
 }

@@ -64,7 +64,7 @@ impl MappingNetwork {
         &self.w_avg
     }
 
-    /// z `[N, z_dim]` (any float dtype; cast to float32 first) and, for conditional networks, c
+    /// z `[N, z_dim]` (any float dtype; cast to float32 first — float64 for float64 weights) and, for conditional networks, c
     /// `[N, c_dim]` → ws `[N, num_ws, w_dim]` float32, truncated by `psi` on rows `[0, cutoff)`.
     pub fn forward(&self, z: &Tensor, c: Option<&Tensor>, psi: f64, cutoff: Option<usize>) -> Result<Tensor> {
         let x = self.embed_inputs(z, c)?;
@@ -81,7 +81,7 @@ impl MappingNetwork {
     pub fn layer_outputs(&self, z: &Tensor, c: Option<&Tensor>) -> Result<Vec<(String, Tensor)>> {
         let mut outs = Vec::new();
         if let (Some(embed), Some(c)) = (&self.embed, c) {
-            outs.push(("embed".to_string(), embed.forward(&c.to_dtype(DType::F32)?)?));
+            outs.push(("embed".to_string(), embed.forward(&c.to_dtype(self.dtype())?)?));
         }
         let mut x = self.embed_inputs(z, c)?;
         for (i, layer) in self.layers.iter().enumerate() {
@@ -89,6 +89,15 @@ impl MappingNetwork {
             outs.push((format!("fc{i}"), x.clone()));
         }
         Ok(outs)
+    }
+
+    /// The dtype the network computes in: its weights' (float32 for every loaded checkpoint;
+    /// float64 only in gradient tests).
+    fn dtype(&self) -> DType {
+        match self.layers.first().map(|l| l.weight.dtype()) {
+            Some(DType::F64) => DType::F64,
+            _ => DType::F32,
+        }
     }
 
     /// The normalised (and label-embedded) input of `fc0`.
@@ -99,7 +108,7 @@ impl MappingNetwork {
             return Err(Error::Invalid(format!("z must have shape [N, {}], got {:?}", cfg.z_dim, z.dims())));
         }
         let x = if cfg.z_dim > 0 {
-            Some(normalize_2nd_moment(&z.to_dtype(DType::F32)?, 1, NORMALIZE_EPS)?)
+            Some(normalize_2nd_moment(&z.to_dtype(self.dtype())?, 1, NORMALIZE_EPS)?)
         } else {
             None
         };
@@ -112,7 +121,7 @@ impl MappingNetwork {
                         c.dims()
                     )));
                 }
-                let e = embed.forward(&c.to_dtype(DType::F32)?)?;
+                let e = embed.forward(&c.to_dtype(self.dtype())?)?;
                 Some(normalize_2nd_moment(&e, 1, NORMALIZE_EPS)?)
             }
             (Some(_), None) => {

@@ -6,6 +6,7 @@
 
 pub mod bench;
 pub mod config;
+pub mod discriminator;
 pub mod filter_design;
 pub mod generator;
 pub mod image;

@@ -389,16 +389,32 @@ def sg3_generator():
                   init_kwargs={"z_dim": 4, "w_dim": w, "mapping_kwargs": EasyDict(num_layers=1), "c_dim": 0, "img_resolution": 8, "img_channels": 3})
 
 
+def d_conv(t, cin, cout, k, activation="lrelu", down=1, bias=True, clamp=256, trainable=True):
+    weight, b = t(cout, cin, k, k, param=trainable), (t(cout, param=trainable) if bias else None)
+    tensors = [("weight", weight)] + ([("bias", b)] if bias else [])
+    m = Module("Conv2dLayer", params=tensors if trainable else [], buffers=([] if trainable else tensors) + [("resample_filter", t(4, 4, param=False))],
+               attrs={"in_channels": cin, "out_channels": cout, "activation": activation, "up": 1, "down": down, "conv_clamp": clamp,
+                      "padding": k // 2, "weight_gain": f8((cin * k * k) ** -0.5), "act_gain": f8(2 ** 0.5 if activation == "lrelu" else 1.0)})
+    if not bias:
+        m.attrs["bias"] = None
+    return m
+
+
 def discriminator():
+    """A complete 8x8 resnet discriminator (b8 block, b4 epilogue) whose first layer is frozen (Freeze-D)."""
     t = Counter()
-    conv = Module("Conv2dLayer", params=[("weight", t(4, 3, 1, 1)), ("bias", t(4))], buffers=[("resample_filter", t(4, 4, param=False))],
-                  attrs={"in_channels": 3, "out_channels": 4, "activation": "lrelu", "up": 1, "down": 1, "conv_clamp": 256,
-                         "padding": 0, "weight_gain": f8(3 ** -0.5), "act_gain": f8(2 ** 0.5)})
-    block = Module("DiscriminatorBlock", children=[("fromrgb", conv)],
-                   attrs={"in_channels": 0, "resolution": 8, "img_channels": 3, "architecture": "resnet", "use_fp16": False})
-    return Module("Discriminator", children=[("b8", block)],
+    block = Module("DiscriminatorBlock", buffers=[("resample_filter", t(4, 4, param=False))],
+                   children=[("fromrgb", d_conv(t, 3, 4, 1, trainable=False)), ("conv0", d_conv(t, 4, 4, 3)),
+                             ("conv1", d_conv(t, 4, 4, 3, down=2)), ("skip", d_conv(t, 4, 4, 1, "linear", 2, bias=False, clamp=None))],
+                   attrs={"in_channels": 0, "resolution": 8, "img_channels": 3, "first_layer_idx": 0, "architecture": "resnet",
+                          "use_fp16": False, "channels_last": False, "num_layers": 4})
+    mbstd = Module("MinibatchStdLayer", attrs={"group_size": 4, "num_channels": 1})
+    epilogue = Module("DiscriminatorEpilogue",
+                      children=[("mbstd", mbstd), ("conv", d_conv(t, 5, 4, 3)), ("fc", fc(t, 64, 4, "lrelu")), ("out", fc(t, 4, 1))],
+                      attrs={"in_channels": 4, "cmap_dim": 0, "resolution": 4, "img_channels": 3, "architecture": "resnet"})
+    return Module("Discriminator", children=[("b8", block), ("b4", epilogue)],
                   attrs={"c_dim": 0, "img_resolution": 8, "img_resolution_log2": 3, "img_channels": 3, "block_resolutions": [8]},
-                  init_kwargs={"c_dim": 0, "img_resolution": 8, "img_channels": 3})
+                  init_kwargs={"c_dim": 0, "img_resolution": 8, "img_channels": 3, "block_kwargs": EasyDict(freeze_layers=1)})
 
 
 def augment_pipe():

@@ -7,10 +7,13 @@
 //! [`bias_act_ref`] is the reference, built from candle tensor ops (differentiable).
 //! [`bias_act`] has the same signature and takes the fused single-pass CPU kernel
 //! ([`super::bias_act_cpu`]) for float32 CPU tensors outside autograd graphs, else the reference.
+//! Under an [`super::activation_tape`] (training's regularisers) the reference freezes the
+//! leaky-ReLU and clamp patterns.
 
 use candle_core::{DType, Tensor};
 
 use crate::nn::config::Activation;
+use crate::nn::ops::activation_tape;
 use crate::nn::ops::bias_act_cpu::BiasActCpu;
 use crate::{Error, Result};
 
@@ -60,6 +63,7 @@ impl BiasAct {
 /// else [`bias_act_ref`].
 pub fn bias_act(x: &Tensor, b: Option<&Tensor>, p: &BiasAct) -> Result<Tensor> {
     let fast = x.device().is_cpu()
+        && !activation_tape::is_active()
         && x.dtype() == DType::F32
         && !x.track_op()
         && b.is_none_or(|b| !b.track_op() && b.device().is_cpu());
@@ -95,12 +99,24 @@ pub fn bias_act_ref(x: &Tensor, b: Option<&Tensor>, p: &BiasAct) -> Result<Tenso
     if let Some(b) = b {
         x = add_bias(&x, b, p.dim)?;
     }
-    x = activate(&x, p.act, p.alpha)?;
+    // Under an activation tape (training's regularisers) the kink and clamp patterns are recorded or replayed.
+    let taped = match p.act {
+        Activation::Lrelu => activation_tape::leaky_relu(&x, p.alpha)?,
+        Activation::Relu => activation_tape::leaky_relu(&x, 0.0)?,
+        _ => None,
+    };
+    x = match taped {
+        Some(y) => y,
+        None => activate(&x, p.act, p.alpha)?,
+    };
     if p.gain != 1.0 {
         x = x.affine(p.gain, 0.0)?;
     }
     if let Some(c) = p.clamp.filter(|c| *c >= 0.0) {
-        x = x.clamp(-c, c)?;
+        x = match activation_tape::clamp(&x, c)? {
+            Some(y) => y,
+            None => x.clamp(-c, c)?,
+        };
     }
     Ok(x)
 }

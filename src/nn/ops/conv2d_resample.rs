@@ -114,9 +114,5 @@ fn conv(x: &Tensor, w: &Tensor, stride: usize, padding: [usize; 2], groups: usiz
     let (_, _, kh, kw) = w.dims4()?;
     let w = if !flip_weight && (kh > 1 || kw > 1) { w.flip(&[2, 3])? } else { w.clone() };
     let w = w.to_dtype(x.dtype())?;
-    if padding[0] == padding[1] {
-        return Ok(x.conv2d(&w, padding[0], stride, 1, groups)?);
-    }
-    let x = x.pad_with_zeros(2, padding[0], padding[0])?.pad_with_zeros(3, padding[1], padding[1])?;
-    Ok(x.conv2d(&w, 0, stride, 1, groups)?)
+    super::conv2d(x, &w, padding, stride, groups)
 }

@@ -186,7 +186,9 @@ pub fn filtered_lrelu_fast(
     Ok(x.contiguous()?.apply_op1_no_bwd(&op)?)
 }
 
-/// The fast path where it applies, else the reference.
+/// The fast path where it applies, else the reference — always the reference when the input or
+/// the bias is part of an autograd graph (training), since the fast kernel has no backward, and
+/// under an [`crate::nn::ops::activation_tape`] (whose patterns only the reference records).
 pub fn filtered_lrelu(
     x: &Tensor,
     fu: Option<&Tensor>,
@@ -194,6 +196,9 @@ pub fn filtered_lrelu(
     b: Option<&Tensor>,
     p: &FilteredLrelu,
 ) -> Result<Tensor> {
+    if x.track_op() || b.is_some_and(Tensor::track_op) || crate::nn::ops::activation_tape::is_active() {
+        return filtered_lrelu_ref(x, fu, fd, b, p);
+    }
     filtered_lrelu_fast(x, fu, fd, b, p)
 }
 

@@ -68,7 +68,7 @@ pub fn transposed_conv2d_ref(
         .narrow(3, 0, (wd - 1) * stride + 1)?;
     // Full true convolution = pad by k−1 and correlate with the flipped kernel; then crop `padding`.
     let xp = xz.pad_with_zeros(2, kh - 1, kh - 1)?.pad_with_zeros(3, kw - 1, kw - 1)?;
-    let y = xp.conv2d(&k.flip(&[2, 3])?, 0, 1, 1, groups)?;
+    let y = super::conv2d(&xp, &k.flip(&[2, 3])?, [0, 0], 1, groups)?;
     let y = crop_both(&y, 2, padding[0] as i64)?;
     crop_both(&y, 3, padding[1] as i64)
 }
@@ -83,10 +83,14 @@ pub fn transposed_conv2d(
     flip_kernel: bool,
 ) -> Result<Tensor> {
     let (n, _c_in, h, wd, c_out, kh, kw) = check(x, w, stride, groups)?;
+    // In autograd graphs (training): col2im, whose backward is fast.
+    if (x.track_op() || w.track_op()) && x.device().is_cpu() && matches!(x.dtype(), candle_core::DType::F32 | candle_core::DType::F64) {
+        return super::conv_im2col::conv_transpose2d_col2im(x, w, stride, padding, groups, flip_kernel);
+    }
     if stride == 1 {
         let k = flip_if(w, flip_kernel)?;
         let xp = x.pad_with_zeros(2, kh - 1, kh - 1)?.pad_with_zeros(3, kw - 1, kw - 1)?;
-        let y = xp.conv2d(&k.flip(&[2, 3])?, 0, 1, 1, groups)?;
+        let y = super::conv2d(&xp, &k.flip(&[2, 3])?, [0, 0], 1, groups)?;
         let y = crop_both(&y, 2, padding[0] as i64)?;
         return crop_both(&y, 3, padding[1] as i64);
     }
@@ -110,7 +114,7 @@ pub fn transposed_conv2d(
                 let ix = Tensor::new((0..lx).map(|j| (rx + j * s) as u32).collect::<Vec<_>>().as_slice(), x.device())?;
                 let sub = k.index_select(&iy, 2)?.index_select(&ix, 3)?;
                 let xp = x.pad_with_zeros(2, ly - 1, ly - 1)?.pad_with_zeros(3, lx - 1, lx - 1)?;
-                let y = xp.conv2d(&sub.flip(&[2, 3])?, 0, 1, 1, groups)?;
+                let y = super::conv2d(&xp, &sub.flip(&[2, 3])?, [0, 0], 1, groups)?;
                 // Length h + ly − 1 (≤ mh); pad to the common phase length.
                 let (_, _, yh, yw) = y.dims4()?;
                 y.pad_with_zeros(2, 0, mh - yh)?.pad_with_zeros(3, 0, mw - yw)?

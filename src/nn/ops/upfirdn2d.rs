@@ -13,9 +13,12 @@
 //!
 //! The implementation is the readable reference: candle reshapes, pads and a single-channel
 //! `conv2d` over `[N·C, 1, H, W]` (every channel uses the same filter), so it is differentiable.
+//! In autograd graphs (training) the direct kernel of [`super::upfirdn2d_cpu`] runs instead: its
+//! backward is fast (the reference's goes through candle's transposed convolution).
 
 use candle_core::{DType, Device, Tensor};
 
+use crate::nn::ops::upfirdn2d_cpu::{Fir, UpFirDnCpu, upfirdn2d_cpu};
 use crate::{Error, Result};
 
 /// Scaling, padding and filter options of one [`upfirdn2d`] call.
@@ -98,6 +101,42 @@ pub fn upfirdn2d(x: &Tensor, f: Option<&Tensor>, p: &UpFirDn) -> Result<Tensor> 
         )));
     }
 
+    // Training (autograd graphs, activation tapes) takes the direct CPU kernel, whose backward is fast.
+    let training = x.track_op() || crate::nn::ops::activation_tape::is_active();
+    if training && x.device().is_cpu() && matches!(x.dtype(), DType::F32 | DType::F64) {
+        let fir = match f {
+            None => Fir::Full { taps: vec![1.0], fh: 1, fw: 1 },
+            Some(f) => {
+                let taps = f.to_dtype(DType::F64)?.flatten_all()?.to_vec1::<f64>()?;
+                match f.dims() {
+                    [_] => Fir::Separable(taps),
+                    [fh, fw] => Fir::Full { taps, fh: *fh, fw: *fw },
+                    other => return Err(Error::Invalid(format!("FIR filter must be 1-D or 2-D, got shape {other:?}"))),
+                }
+            }
+        };
+        let op = UpFirDnCpu { fir, up: p.up, down: p.down, padding: p.padding, flip_filter: p.flip_filter, gain: p.gain };
+        return upfirdn2d_cpu(x, op);
+    }
+    upfirdn2d_ref(x, f, p)
+}
+
+/// The readable reference of [`upfirdn2d`] (zero insertion, pad/crop, single-channel convolution,
+/// subsampling), used for every call outside autograd graphs.
+pub fn upfirdn2d_ref(x: &Tensor, f: Option<&Tensor>, p: &UpFirDn) -> Result<Tensor> {
+    let (n, c, h, w) = x.dims4()?;
+    let [ux, uy] = p.up;
+    let [dx, dy] = p.down;
+    let [px0, px1, py0, py1] = p.padding;
+    let (fw, fh) = filter_size(f)?;
+    let (ow, oh) = (output_len(w, ux, dx, px0, px1, fw), output_len(h, uy, dy, py0, py1, fh));
+    if ow <= 0 || oh <= 0 || n * c == 0 || fw == 0 || fh == 0 {
+        return Err(Error::Invalid(format!(
+            "upfirdn2d: input {h}×{w} with up {:?}, padding {:?}, filter {fh}×{fw}, down {:?} leaves no output",
+            p.up, p.padding, p.down
+        )));
+    }
+
     // 1. Zero insertion: every sample followed by u−1 zeros.
     let mut y = x.reshape((n * c, 1, h, w))?;
     if ux > 1 || uy > 1 {
@@ -119,12 +158,12 @@ pub fn upfirdn2d(x: &Tensor, f: Option<&Tensor>, p: &UpFirDn) -> Result<Tensor> 
     y = match filter.dims() {
         [fh, fw] => {
             let k = prepare(&filter, p.gain, p.flip_filter)?.reshape((1, 1, *fh, *fw))?;
-            y.conv2d(&k, 0, 1, 1, 1)?
+            super::conv2d(&y, &k, [0, 0], 1, 1)?
         }
         [ft] => {
             let k = prepare(&filter, p.gain.sqrt(), p.flip_filter)?;
-            let y = y.conv2d(&k.reshape((1, 1, 1, *ft))?, 0, 1, 1, 1)?;
-            y.conv2d(&k.reshape((1, 1, *ft, 1))?, 0, 1, 1, 1)?
+            let y = super::conv2d(&y, &k.reshape((1, 1, 1, *ft))?, [0, 0], 1, 1)?;
+            super::conv2d(&y, &k.reshape((1, 1, *ft, 1))?, [0, 0], 1, 1)?
         }
         other => return Err(Error::Invalid(format!("FIR filter must be 1-D or 2-D, got shape {other:?}"))),
     };

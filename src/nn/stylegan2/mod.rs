@@ -161,7 +161,12 @@ impl Sg2Synthesis {
                 return Err(Error::Invalid(format!("no layer named `{name}`; the layers are {}", names.join(", "))));
             }
         }
-        let ws = ws.to_dtype(candle_core::DType::F32)?;
+        // Float32 (float64 only for float64 weights, in gradient tests).
+        let dtype = match self.blocks[0].conv1.weight.dtype() {
+            candle_core::DType::F64 => candle_core::DType::F64,
+            _ => candle_core::DType::F32,
+        };
+        let ws = ws.to_dtype(dtype)?;
         let fused = match self.modconv_path {
             ModConvPath::Auto => n == 1,
             ModConvPath::Fused => true,

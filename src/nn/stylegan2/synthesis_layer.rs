@@ -67,7 +67,7 @@ impl SynthesisLayer {
         let c = &self.config;
         let n = x.dim(0)?;
         let noise = match (&self.noise_strength, noise.draw(n, c.resolution, self.noise_const.as_ref(), x.device())?) {
-            (Some(strength), Some(raw)) => Some(raw.broadcast_mul(strength)?),
+            (Some(strength), Some(raw)) => Some(raw.to_dtype(strength.dtype())?.broadcast_mul(strength)?),
             _ => None,
         };
         let p = ModConv {

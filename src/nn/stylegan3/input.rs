@@ -85,6 +85,11 @@ impl SynthesisInput {
         Ok(Self { config: config.clone(), affine, weight, transform, freqs, phases, grid })
     }
 
+    /// The sample coordinates `[size_y·size_x, 2]` (x, y) the Fourier features are evaluated at.
+    pub fn grid(&self) -> &Tensor {
+        &self.grid
+    }
+
     /// `w [N, w_dim]` → `[N, C, size_y, size_x]`, with `transform` (the buffer value, i.e. the
     /// inverse content transform) or the stored buffer when `None`.
     pub fn forward(&self, w: &Tensor, transform: Option<&[[f32; 3]; 3]>) -> Result<Tensor> {

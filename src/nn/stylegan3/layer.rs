@@ -98,13 +98,19 @@ impl SynthesisLayer {
 
     /// `x [N, C_in, n_in, n_in]`, `w [N, w_dim]` → `[N, C_out, n_out, n_out]`.
     pub fn forward(&self, x: &Tensor, w: &Tensor) -> Result<Tensor> {
+        self.forward_with_gain(x, w, &self.input_gain)
+    }
+
+    /// [`Self::forward`] with another input gain (training updates `magnitude_ema` during the
+    /// forward and uses the new `rsqrt(magnitude_ema)`).
+    pub fn forward_with_gain(&self, x: &Tensor, w: &Tensor, input_gain: &Tensor) -> Result<Tensor> {
         let c = &self.config;
         let mut styles = self.affine.forward(w)?;
         if c.is_torgb {
             styles = styles.affine(1.0 / ((c.in_channels * c.conv_kernel * c.conv_kernel) as f64).sqrt(), 0.0)?;
         }
         let x = timed(TimedOp::ModConv, || {
-            modulated_conv2d_fast(x, &self.weight, &styles, c.conv_kernel - 1, !c.is_torgb, Some(&self.input_gain))
+            modulated_conv2d_fast(x, &self.weight, &styles, c.conv_kernel - 1, !c.is_torgb, Some(input_gain))
         })?;
         let params = FilteredLrelu {
             up: c.up_factor,

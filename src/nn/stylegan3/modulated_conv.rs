@@ -85,7 +85,7 @@ pub fn modulated_conv2d_ref(
     let (_, co, _, kh, kw) = wm.dims5()?;
     let x = x.reshape((1, n * ci, h, w))?;
     let wm = wm.reshape((n * co, ci, kh, kw))?.to_dtype(x.dtype())?;
-    let y = x.conv2d(&wm, padding, 1, 1, n)?;
+    let y = crate::nn::ops::conv2d(&x, &wm, [padding, padding], 1, n)?;
     let (_, _, oh, ow) = y.dims4()?;
     Ok(y.reshape((n, co, oh, ow))?)
 }
@@ -104,7 +104,9 @@ pub fn modulated_conv2d_fast(
     input_gain: Option<&Tensor>,
 ) -> Result<Tensor> {
     let (co, ci, kh, kw) = weight.dims4()?;
-    if !x.device().is_cpu() || x.dtype() != DType::F32 || kh != kw {
+    // The fast path leaves the autograd graph: training (tracked inputs) takes the reference.
+    let tracked = x.track_op() || weight.track_op() || styles.track_op() || input_gain.is_some_and(Tensor::track_op);
+    if !x.device().is_cpu() || x.dtype() != DType::F32 || kh != kw || tracked {
         return modulated_conv2d_ref(x, weight, styles, padding, demodulate, input_gain);
     }
     let (n, xc, h, w) = check_input(x, styles)?;

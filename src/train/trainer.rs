@@ -1,0 +1,214 @@
+//! One training iteration as NVIDIA's `training_loop.py` runs it: the phases `Gmain`, `Greg`
+//! (path length, StyleGAN2, every `pl_interval` iterations), `Dmain`, `Dreg` (R1, every
+//! `r1_interval` iterations), each followed by its optimiser step, then the G EMA update.
+//! Losses are NVIDIA's non-saturating logistic loss (`StyleGAN2Loss`).
+
+use std::collections::BTreeMap;
+
+use candle_core::{Device, Tensor};
+
+use crate::nn::config::{DiscriminatorConfig, GeneratorConfig};
+use crate::nn::random_state::RandomState;
+use crate::train::adam::Adam;
+use crate::train::forward::{
+    EmaUpdates, GenInputs, Mixing, build_discriminator, build_generator, mean_f64, run_discriminator, run_generator, softplus,
+};
+use crate::train::options::Hyper;
+use crate::train::params::ParamSet;
+use crate::train::path_length::{PL_STEP, PlSettings, path_length};
+use crate::train::r1::{R1Settings, R1_STEP, r1};
+use crate::train::rng::{noise_seed, stream_seed};
+use crate::{Error, Result};
+
+/// Everything that changes during training (what a snapshot stores).
+#[derive(Debug)]
+pub struct Trainer {
+    pub g_config: GeneratorConfig,
+    pub d_config: DiscriminatorConfig,
+    pub g: ParamSet,
+    pub d: ParamSet,
+    /// `G_ema`'s tensors by state-dict name.
+    pub g_ema: BTreeMap<String, Tensor>,
+    pub g_opt: Adam,
+    pub d_opt: Adam,
+    /// The path-length running mean (`pl_mean`).
+    pub pl_mean: f64,
+    /// Real images shown so far.
+    pub cur_nimg: u64,
+    /// Iterations so far.
+    pub batch_idx: u64,
+    pub hyper: Hyper,
+    pub seed: u64,
+    pub device: Device,
+}
+
+/// What one iteration measured.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StepStats {
+    /// `Loss/G/loss`: mean `softplus(−D(G(z)))`.
+    pub loss_g: f64,
+    /// `Loss/D/loss`: mean `softplus(D(G(z)))` + mean `softplus(−D(x))`.
+    pub loss_d: f64,
+    /// `Loss/scores/real`, `Loss/scores/fake` (of the Dmain phase).
+    pub scores_real: f64,
+    pub scores_fake: f64,
+    pub r1_penalty: Option<f64>,
+    pub pl_penalty: Option<f64>,
+}
+
+/// Random draws of one phase.
+fn draw_inputs(rng: &mut RandomState, n: usize, z_dim: usize, num_ws: usize, mixing_prob: f64, labels: &dyn Fn(usize) -> Vec<f32>, label_dim: usize, pool: usize, noise_seed: u64, device: &Device) -> Result<GenInputs> {
+    let randn = |rng: &mut RandomState, k: usize| -> Vec<f32> { rng.randn(k).into_iter().map(|v| v as f32).collect() };
+    let z = Tensor::from_vec(randn(rng, n * z_dim), (n, z_dim), device)?;
+    let c = if label_dim > 0 {
+        let mut v = Vec::with_capacity(n * label_dim);
+        for _ in 0..n {
+            let i = rng.randint(pool as u64)? as usize;
+            v.extend(labels(i));
+        }
+        Some(Tensor::from_vec(v, (n, label_dim), device)?)
+    } else {
+        None
+    };
+    let mixing = if mixing_prob > 0.0 && num_ws > 1 {
+        let cutoff = 1 + rng.randint((num_ws - 1) as u64)? as usize;
+        let mix = rng.random_sample() < mixing_prob;
+        let z2 = Tensor::from_vec(randn(rng, n * z_dim), (n, z_dim), device)?;
+        mix.then_some(Mixing { cutoff, z2 })
+    } else {
+        None
+    };
+    Ok(GenInputs { z, c, mixing, noise_seed })
+}
+
+/// Labels of the training set for the generator's conditioning (random dataset items).
+pub struct LabelSource<'a> {
+    pub dim: usize,
+    pub len: usize,
+    pub label: &'a dyn Fn(usize) -> Vec<f32>,
+}
+
+impl Trainer {
+    /// The blur of D's inputs at the current progress.
+    pub fn blur_sigma(&self) -> f64 {
+        let h = &self.hyper;
+        if h.blur_fade_kimg > 0.0 && h.blur_init_sigma > 0.0 {
+            (1.0 - self.cur_nimg as f64 / (h.blur_fade_kimg * 1e3)).max(0.0) * h.blur_init_sigma
+        } else {
+            0.0
+        }
+    }
+
+    /// One iteration on the real batch `real [B, C, R, R]` (and its labels).
+    pub fn step(&mut self, real: &Tensor, real_c: Option<&Tensor>, labels: &LabelSource<'_>) -> Result<StepStats> {
+        let batch = real.dim(0)?;
+        let h = self.hyper.clone();
+        let dev = self.device.clone();
+        let (z_dim, num_ws) = (self.g_config.z_dim(), self.g_config.num_ws());
+        let label_dim = if self.g_config.c_dim() > 0 { labels.dim } else { 0 };
+        if label_dim != self.g_config.c_dim() {
+            return Err(Error::Invalid(format!("the generator takes {} label values, the dataset gives {}", self.g_config.c_dim(), labels.dim)));
+        }
+        let mut rng = RandomState::new(stream_seed(self.seed, self.batch_idx, 1));
+        let inputs = |rng: &mut RandomState, phase: u64| {
+            let ns = noise_seed(self.seed, self.batch_idx, 10 + phase);
+            draw_inputs(rng, batch, z_dim, num_ws, h.style_mixing_prob, labels.label, label_dim, labels.len.max(1), ns, &dev)
+        };
+        let x_gmain = inputs(&mut rng, 0)?;
+        let x_greg = inputs(&mut rng, 1)?;
+        let x_dmain = inputs(&mut rng, 2)?;
+        let blur_sigma = self.blur_sigma();
+        let mut stats = StepStats::default();
+
+        // Gmain: maximise D's logits of generated images.
+        {
+            let g = build_generator(&self.g_config, &self.g.tracked(), &dev)?;
+            let d = build_discriminator(&self.d_config, &self.d.detached())?;
+            let (img, _) = run_generator(&g, &x_gmain, None)?;
+            let logits = run_discriminator(&d, &img, x_gmain.c.as_ref(), blur_sigma)?;
+            let loss = softplus(&logits.neg()?)?.mean_all()?;
+            stats.loss_g = mean_f64(&loss)?;
+            let grads = loss.backward()?;
+            self.g_opt.step(&self.g.params, &grads)?;
+        }
+
+        // Greg: path-length regularisation.
+        if let Some(interval) = h.pl_interval.filter(|_| h.pl_weight > 0.0)
+            && self.batch_idx % interval as u64 == 0
+        {
+            let n = (batch / h.pl_batch_shrink).max(1);
+            let x = x_greg.head(n)?;
+            let r = self.g_config.img_resolution();
+            let ch = self.g_config.img_channels();
+            let y: Vec<f32> = rng.randn(n * ch * r * r).into_iter().map(|v| (v / r as f64) as f32).collect();
+            let y = Tensor::from_vec(y, (n, ch, r, r), &dev)?;
+            let s = PlSettings { weight: h.pl_weight, decay: h.pl_decay, gain: interval as f64, step: PL_STEP };
+            let pl = path_length(&self.g, &self.g_config, &x, &y, self.pl_mean, s)?;
+            stats.pl_penalty = Some(pl.penalty);
+            self.pl_mean = pl.pl_mean;
+            if let Some(surrogate) = pl.surrogate {
+                let grads = surrogate.backward()?;
+                self.g_opt.step(&self.g.params, &grads)?;
+            }
+        }
+
+        // Dmain: minimise D's logits of generated images, maximise those of real ones. G runs
+        // with `update_emas` (w_avg, magnitude_ema). Its output is detached (G gets no gradient);
+        // it is built from the tracked parameters all the same, because the autograd paths of the
+        // ops (im2col convolution, direct FIR kernel) are the faster ones on the CPU.
+        {
+            let g = build_generator(&self.g_config, &self.g.tracked(), &dev)?;
+            let mut ema = EmaUpdates::new(self.g.buffers.clone());
+            let (img, _) = run_generator(&g, &x_dmain, Some(&mut ema))?;
+            for (name, value) in ema.buffers {
+                self.g.set_buffer(&name, value)?;
+            }
+            let d = build_discriminator(&self.d_config, &self.d.tracked())?;
+            let fake = run_discriminator(&d, &img.detach(), x_dmain.c.as_ref(), blur_sigma)?;
+            let real_logits = run_discriminator(&d, real, real_c, blur_sigma)?;
+            let loss = (softplus(&fake)?.mean_all()? + softplus(&real_logits.neg()?)?.mean_all()?)?;
+            stats.loss_d = mean_f64(&loss)?;
+            stats.scores_fake = mean_f64(&fake)?;
+            stats.scores_real = mean_f64(&real_logits)?;
+            let grads = loss.backward()?;
+            self.d_opt.step(&self.d.params, &grads)?;
+        }
+
+        // Dreg: R1 on the real images.
+        if h.r1_gamma > 0.0 && self.batch_idx % h.r1_interval as u64 == 0 {
+            let settings = R1Settings { blur_sigma, gamma: h.r1_gamma, gain: h.r1_interval as f64, step: R1_STEP };
+            let r = r1(&self.d, &self.d_config, real, real_c, settings)?;
+            stats.r1_penalty = Some(r.penalty);
+            if let Some(surrogate) = r.surrogate {
+                let grads = surrogate.backward()?;
+                self.d_opt.step(&self.d.params, &grads)?;
+            }
+        }
+
+        self.update_ema(batch)?;
+        self.cur_nimg += batch as u64;
+        self.batch_idx += 1;
+        Ok(stats)
+    }
+
+    /// `G_ema ← lerp(G, G_ema, β)` for parameters (β from the EMA half-life with ramp-up), copy
+    /// of buffers.
+    pub fn update_ema(&mut self, batch: usize) -> Result<()> {
+        let h = &self.hyper;
+        let mut ema_nimg = h.ema_kimg * 1000.0;
+        if let Some(rampup) = h.ema_rampup {
+            ema_nimg = ema_nimg.min(self.cur_nimg as f64 * rampup);
+        }
+        let beta = 0.5f64.powf(batch as f64 / ema_nimg.max(1e-8));
+        for (name, var) in &self.g.params {
+            let p = var.as_tensor().detach();
+            let e = self.g_ema.get(name).ok_or_else(|| Error::MissingTensor(format!("G_ema.{name}")))?;
+            let new = (&p + ((e - &p)? * beta)?)?;
+            self.g_ema.insert(name.clone(), new);
+        }
+        for (name, b) in &self.g.buffers {
+            self.g_ema.insert(name.clone(), b.clone());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,76 @@
+//! Helpers for training tests: options for tiny networks, monitors and sinks that record.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use stylescope::progress::Monitor;
+use stylescope::train::{TrainCfg, TrainEvent, TrainOptions, TrainSink};
+
+/// A tiny StyleGAN2 run: 16² (from the data), 8/16 channels, z/w 16, two mapping layers.
+pub fn tiny_options(cfg: TrainCfg, data: &Path, outdir: &Path, batch: usize, kimg: f64) -> TrainOptions {
+    let mut o = TrainOptions::new(cfg, data.to_path_buf(), outdir.to_path_buf(), batch, 0.1);
+    o.kimg = kimg;
+    o.cbase = 128;
+    o.cmax = 16;
+    o.z_dim = 16;
+    o.w_dim = 16;
+    o.map_depth = Some(2);
+    o.grid = [4, 2];
+    o
+}
+
+/// A fresh empty folder under the system's temp folder.
+pub fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("stylescope-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Records log lines; cancels once `cancel_after` progress reports were made.
+pub struct TestMonitor {
+    pub lines: Mutex<Vec<String>>,
+    pub reports: AtomicUsize,
+    pub cancel_after: Option<usize>,
+    pub cancelled: AtomicBool,
+}
+
+impl TestMonitor {
+    pub fn new(cancel_after: Option<usize>) -> Self {
+        Self { lines: Mutex::new(Vec::new()), reports: AtomicUsize::new(0), cancel_after, cancelled: AtomicBool::new(false) }
+    }
+}
+
+impl Monitor for TestMonitor {
+    fn set_fraction(&self, _f: f64) -> stylescope::Result<()> {
+        let n = self.reports.fetch_add(1, Ordering::SeqCst) + 1;
+        if self.cancel_after.is_some_and(|c| n >= c) {
+            self.cancelled.store(true, Ordering::SeqCst);
+        }
+        Ok(())
+    }
+    fn log(&self, line: &str) {
+        self.lines.lock().unwrap().push(line.to_string());
+    }
+    fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst)
+    }
+}
+
+/// Keeps every event.
+#[derive(Default)]
+pub struct Recorder {
+    pub events: Mutex<Vec<TrainEvent>>,
+    pub live: bool,
+}
+
+impl TrainSink for Recorder {
+    fn event(&self, e: TrainEvent) {
+        self.events.lock().unwrap().push(e);
+    }
+    fn wants_live_samples(&self) -> bool {
+        self.live
+    }
+}
