@@ -113,7 +113,7 @@ pub fn modulated_conv2d_fast(
     if xc != ci {
         return Err(Error::Invalid(format!("modulated_conv2d: weight {:?} for input {:?}", weight.dims(), x.dims())));
     }
-    let shape = ConvShape { c_in: ci, c_out: co, h, w, k: kh, pad: padding };
+    let shape = ConvShape::square(ci, co, h, w, kh, padding);
     let [oh, ow] = shape.out_hw();
     if oh == 0 || ow == 0 {
         return Err(Error::Invalid(format!("modulated_conv2d: {h}×{w} input, {kh}×{kw} kernel, padding {padding}: no output")));
@@ -203,7 +203,7 @@ impl CustomOp1 for ModConvCpu {
         };
         let s = self.shape;
         let [oh, ow] = s.out_hw();
-        let (per_in, per_out, per_w) = (s.c_in * s.h * s.w, s.c_out * oh * ow, s.c_out * s.c_in * s.k * s.k);
+        let (per_in, per_out, per_w) = (s.c_in * s.h * s.w, s.c_out * oh * ow, s.c_out * s.c_in * s.k[0] * s.k[1]);
         let x = &data[a..b];
         if x.len() != self.n * per_in {
             candle_core::bail!("modulated_conv2d: {} input samples for {:?}", x.len(), layout.shape())
