@@ -103,7 +103,7 @@ impl FusedFilteredLrelu {
         let down_len = if down_2d { (down_taps as f64).sqrt().round() as usize } else { down_taps };
         up >= 1
             && down >= 1
-            && up % down == 0
+            && up.is_multiple_of(down)
             && up_taps.div_ceil(up) <= MAX_TAPS
             && down_len <= MAX_TAPS
             && (!down_2d || down_len * down_len == down_taps)
