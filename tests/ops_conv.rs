@@ -298,3 +298,31 @@ fn modulated_conv_fused_equals_non_fused_equals_naive_loop() {
     let s = rng.tensor(&[1, 3]);
     assert!(modulated_conv2d(&x, &w, &s, None, None, &ModConv::default()).is_err());
 }
+
+/// The CPU inference path of `ops::conv2d` (shifted-view matrix products) equals candle's
+/// convolution (`conv2d_ref`) for the shapes StyleGAN2 and the polyphase transposed convolution
+/// use: square and rectangular kernels, symmetric and per-axis padding, groups, batches.
+#[test]
+fn conv2d_cpu_path_equals_the_reference() {
+    use stylescope::nn::ops::{conv2d, conv2d_ref};
+    let mut rng = Rng(17);
+    // (n, c_in, c_out, h, w, kh, kw, padding, groups)
+    let cases = [
+        (1, 16, 24, 9, 11, 3, 3, [1, 1], 1),
+        (2, 8, 6, 7, 5, 3, 3, [1, 1], 1),
+        (1, 12, 3, 8, 8, 1, 1, [0, 0], 1),
+        (1, 6, 4, 6, 7, 2, 1, [1, 0], 1),
+        (1, 6, 4, 6, 7, 1, 2, [0, 1], 1),
+        (1, 2 * 5, 2 * 7, 6, 6, 3, 3, [1, 1], 2),
+        (3, 4, 5, 5, 9, 2, 2, [2, 1], 1),
+    ];
+    for (i, &(n, ci, co, h, w, kh, kw, pad, groups)) in cases.iter().enumerate() {
+        let x = rng.tensor(&[n, ci, h, w]);
+        let wt = rng.tensor(&[co, ci / groups, kh, kw]);
+        let fast = conv2d(&x, &wt, pad, 1, groups).unwrap();
+        let reference = conv2d_ref(&x, &wt, pad, 1, groups).unwrap();
+        assert_eq!(fast.dims(), reference.dims(), "case {i}");
+        let err = max_diff(&flat(&fast), &flat(&reference));
+        assert!(err < 1e-4, "case {i}: max difference {err}");
+    }
+}

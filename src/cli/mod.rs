@@ -1,6 +1,7 @@
 //! The `stylescope` command line. Everything the window can compute, the command line can too.
 //! Flags mirror NVIDIA's `gen_images.py` and `calc_metrics.py` where those exist.
 
+pub mod bench;
 pub mod convert;
 pub mod dataset;
 pub mod direction_strip;
@@ -41,6 +42,8 @@ pub enum Command {
     Convert(convert::ConvertArgs),
     /// Generate images from seeds (as NVIDIA's gen_images.py).
     Generate(generate::GenerateArgs),
+    /// Time the generators on random networks of the official full-size configurations.
+    Bench(bench::BenchArgs),
     /// Compute metrics of a network: EQ-T, EQ-T_frac, EQ-R (as NVIDIA's calc_metrics.py).
     Metrics(metrics::MetricsArgs),
     /// Write a training data set (procedural toy faces, or a folder of photos).
@@ -66,6 +69,7 @@ pub fn main() -> anyhow::Result<()> {
             Command::Inspect(args) => inspect::run(args),
             Command::Convert(args) => convert::run(args),
             Command::Generate(args) => generate::run(args),
+            Command::Bench(args) => bench::run(args),
             Command::Metrics(args) => metrics::run(args),
             Command::Dataset(command) => dataset::run(command),
             Command::Train(args) => train::run(args),

@@ -10,17 +10,18 @@
 //! - [`filtered_lrelu_ref`] composes [`bias_act`] and [`upfirdn2d`] (differentiable). It
 //!   materialises the up-sampled signal, so it works through the channels in chunks to bound
 //!   memory (the up-sampled tensor of a 1024² layer is gigabytes at full width).
-//! - [`filtered_lrelu_fast`] is a CPU kernel per channel plane: polyphase up-sampling (only the
-//!   non-zero taps), activation, and down-sampling that computes only the kept samples; no
-//!   autograd. Other devices use the reference.
+//! - [`filtered_lrelu_fast`] is a CPU kernel per channel plane ([`super::filtered_lrelu_cpu`]):
+//!   polyphase up-sampling (only the non-zero taps), activation, and down-sampling that computes
+//!   only the kept samples, streaming down the plane a few rows at a time; no autograd. Other
+//!   devices use the reference.
 //!
 //! [`filtered_lrelu`] picks the fast path where it applies. Tests compare the two.
 
-use candle_core::{CpuStorage, CustomOp1, DType, Layout, Shape, Tensor};
-use rayon::prelude::*;
+use candle_core::{DType, Tensor};
 
 use crate::nn::config::Activation;
 use crate::nn::ops::bias_act::{BiasAct, bias_act};
+use crate::nn::ops::filtered_lrelu_cpu::{FusedFilteredLrelu, FusedParams};
 use crate::nn::ops::upfirdn2d::{UpFirDn, filter_size, output_len, upfirdn2d};
 use crate::{Error, Result};
 
@@ -130,8 +131,9 @@ fn filtered_lrelu_ref_chunked(
     Ok(Tensor::cat(&outs, 1)?)
 }
 
-/// The same computation as [`filtered_lrelu_ref`], fused per channel plane on the CPU (float32,
-/// 1-D up filter); falls back to the reference on other devices, dtypes and for 2-D up filters.
+/// The same computation as [`filtered_lrelu_ref`], fused per channel plane on the CPU
+/// ([`FusedFilteredLrelu`]: float32, 1-D up filter, `up` a multiple of `down`); the reference
+/// elsewhere (other devices and dtypes, 2-D up filters, other sampling factors).
 pub fn filtered_lrelu_fast(
     x: &Tensor,
     fu: Option<&Tensor>,
@@ -140,7 +142,15 @@ pub fn filtered_lrelu_fast(
     p: &FilteredLrelu,
 ) -> Result<Tensor> {
     let [th, tw, oh, ow] = check(x, fu, fd, b, p)?;
-    if !x.device().is_cpu() || x.dtype() != DType::F32 || fu.is_some_and(|f| f.rank() != 1) {
+    let fd_2d = fd.is_some_and(|f| f.rank() == 2);
+    let fu_len = fu.map_or(1, |f| f.elem_count());
+    let fd_len = fd.map_or(1, |f| f.elem_count());
+    if !x.device().is_cpu()
+        || x.dtype() != DType::F32
+        || fu.is_some_and(|f| f.rank() != 1)
+        || fd.is_some_and(|f| f.rank() == 2 && f.dim(0).ok() != f.dim(1).ok())
+        || !FusedFilteredLrelu::supports(p.up, p.down, fu_len, fd_len, fd_2d)
+    {
         return filtered_lrelu_ref(x, fu, fd, b, p);
     }
     let host = |t: Option<&Tensor>| -> Result<Option<Vec<f32>>> {
@@ -156,12 +166,12 @@ pub fn filtered_lrelu_fast(
     // upfirdn2d does: `up` per separable pass of the up filter.
     let up_gain = p.up as f32;
     let fu = host(fu)?.map(|v| flip(v.into_iter().map(|t| t * up_gain).collect())).unwrap_or_else(|| vec![up_gain]);
-    let fd_2d = fd.is_some_and(|f| f.rank() == 2);
     let fd = host(fd)?.map(flip).unwrap_or_else(|| vec![1.0]);
-    let op = FusedFilteredLrelu {
-        fu,
-        fd,
-        fd_2d,
+    let (_, _, h, w) = x.dims4()?;
+    let op = FusedFilteredLrelu::new(FusedParams {
+        up_filter: fu,
+        down_filter: fd,
+        down_2d: fd_2d,
         bias: host(b)?,
         up: p.up,
         down: p.down,
@@ -169,9 +179,10 @@ pub fn filtered_lrelu_fast(
         gain: p.gain as f32,
         slope: p.slope as f32,
         clamp: p.clamp.filter(|c| *c >= 0.0).map(|c| c as f32),
-        tmp: [th, tw],
-        out: [oh, ow],
-    };
+        in_hw: [h, w],
+        tmp_hw: [th, tw],
+        out_hw: [oh, ow],
+    });
     Ok(x.contiguous()?.apply_op1_no_bwd(&op)?)
 }
 
@@ -189,179 +200,6 @@ pub fn filtered_lrelu(
         return filtered_lrelu_ref(x, fu, fd, b, p);
     }
     filtered_lrelu_fast(x, fu, fd, b, p)
-}
-
-/// The fused CPU kernel (correlation taps; see [`filtered_lrelu_fast`]).
-struct FusedFilteredLrelu {
-    fu: Vec<f32>,
-    fd: Vec<f32>,
-    fd_2d: bool,
-    bias: Option<Vec<f32>>,
-    up: usize,
-    down: usize,
-    padding: [i64; 4],
-    gain: f32,
-    slope: f32,
-    clamp: Option<f32>,
-    tmp: [usize; 2],
-    out: [usize; 2],
-}
-
-/// The polyphase decomposition of one up-sampling axis: output `o` reads the input samples
-/// `j0(o) .. j0(o) + taps.len()` with the sub-filter of its phase (the non-zero taps of the
-/// correlation `out[o] = Σ_k f[k]·x_up[o + k − p0]`, `x_up` the zero-inserted input).
-struct Polyphase {
-    /// Per output: (first input index, phase).
-    starts: Vec<(i64, usize)>,
-    /// Per phase: its taps, in input order.
-    phases: Vec<Vec<f32>>,
-}
-
-impl Polyphase {
-    fn new(f: &[f32], up: usize, p0: i64, out_len: usize) -> Self {
-        let u = up as i64;
-        let phases: Vec<Vec<f32>> = (0..up).map(|k0| f.iter().skip(k0).step_by(up).copied().collect()).collect();
-        let starts = (0..out_len)
-            .map(|o| {
-                let base = o as i64 - p0;
-                let k0 = (-base).rem_euclid(u);
-                ((base + k0).div_euclid(u), k0 as usize)
-            })
-            .collect();
-        Self { starts, phases }
-    }
-}
-
-/// `Σ_m taps[m]·src[j0 + m]` with zeros outside `src`.
-fn dot_clipped(taps: &[f32], src: &[f32], j0: i64) -> f32 {
-    let len = src.len() as i64;
-    if j0 >= 0 && j0 + taps.len() as i64 <= len {
-        let s = &src[j0 as usize..j0 as usize + taps.len()];
-        return taps.iter().zip(s).map(|(a, b)| a * b).sum();
-    }
-    let mut acc = 0f32;
-    for (m, t) in taps.iter().enumerate() {
-        let j = j0 + m as i64;
-        if j >= 0 && j < len {
-            acc += t * src[j as usize];
-        }
-    }
-    acc
-}
-
-/// `dst += a·src` (row operations, vectorisable).
-fn axpy(dst: &mut [f32], a: f32, src: &[f32]) {
-    for (d, s) in dst.iter_mut().zip(src) {
-        *d += a * s;
-    }
-}
-
-impl FusedFilteredLrelu {
-    /// One channel plane: `src [h, w]` → `dst [oh, ow]`.
-    fn plane(&self, src: &[f32], h: usize, w: usize, bias: f32, dst: &mut [f32]) {
-        let [th, tw] = self.tmp;
-        let [oh, ow] = self.out;
-        let [px0, _, py0, _] = self.padding;
-        // Bias, then the up pass along x: [h, tw].
-        let biased: Vec<f32> = src.iter().map(|v| v + bias).collect();
-        let px = Polyphase::new(&self.fu, self.up, px0, tw);
-        let mut ux = vec![0f32; h * tw];
-        for r in 0..h {
-            let row = &biased[r * w..(r + 1) * w];
-            for (o, &(j0, ph)) in px.starts.iter().enumerate() {
-                ux[r * tw + o] = dot_clipped(&px.phases[ph], row, j0);
-            }
-        }
-        // Up pass along y, whole rows at a time; then activation, gain and clamp: [th, tw].
-        let py = Polyphase::new(&self.fu, self.up, py0, th);
-        let mut t = vec![0f32; th * tw];
-        let (gain, slope) = (self.gain, self.slope);
-        for (o, &(j0, ph)) in py.starts.iter().enumerate() {
-            let out = &mut t[o * tw..(o + 1) * tw];
-            for (m, &tap) in py.phases[ph].iter().enumerate() {
-                let j = j0 + m as i64;
-                if j >= 0 && (j as usize) < h {
-                    axpy(out, tap, &ux[j as usize * tw..(j as usize + 1) * tw]);
-                }
-            }
-            for v in out.iter_mut() {
-                let a = if *v < 0.0 { *v * slope } else { *v } * gain;
-                *v = match self.clamp {
-                    Some(c) => a.clamp(-c, c),
-                    None => a,
-                };
-            }
-        }
-        // Down pass: only the kept samples. The columns are split into their `d` phases first
-        // (`ph[p][r][i] = t[r][i·d + p]`), so that `t[r][ox·d + k] = ph[k mod d][r][ox + k div d]`
-        // and every tap becomes one contiguous row operation.
-        let d = self.down;
-        let fd = &self.fd;
-        let pw = tw.div_ceil(d);
-        let mut ph = vec![0f32; d * th * pw];
-        for r in 0..th {
-            let row = &t[r * tw..(r + 1) * tw];
-            for p in 0..d {
-                let dst = &mut ph[(p * th + r) * pw..(p * th + r + 1) * pw];
-                for (o, &v) in dst.iter_mut().zip(row.iter().skip(p).step_by(d)) {
-                    *o = v;
-                }
-            }
-        }
-        let phase_row = |k: usize, r: usize| -> &[f32] {
-            let start = ((k % d) * th + r) * pw + k / d;
-            &ph[start..start + ow]
-        };
-        if self.fd_2d {
-            let ft = (fd.len() as f64).sqrt() as usize;
-            for oy in 0..oh {
-                let out = &mut dst[oy * ow..(oy + 1) * ow];
-                for ky in 0..ft {
-                    for (kx, &fv) in fd[ky * ft..(ky + 1) * ft].iter().enumerate() {
-                        axpy(out, fv, phase_row(kx, oy * d + ky));
-                    }
-                }
-            }
-        } else {
-            let mut dx = vec![0f32; th * ow];
-            for r in 0..th {
-                let out = &mut dx[r * ow..(r + 1) * ow];
-                for (k, &fv) in fd.iter().enumerate() {
-                    axpy(out, fv, phase_row(k, r));
-                }
-            }
-            for oy in 0..oh {
-                let out = &mut dst[oy * ow..(oy + 1) * ow];
-                for (k, &fv) in fd.iter().enumerate() {
-                    axpy(out, fv, &dx[(oy * d + k) * ow..(oy * d + k + 1) * ow]);
-                }
-            }
-        }
-    }
-}
-
-impl CustomOp1 for FusedFilteredLrelu {
-    fn name(&self) -> &'static str {
-        "filtered_lrelu"
-    }
-
-    fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        let CpuStorage::F32(data) = storage else {
-            candle_core::bail!("filtered_lrelu: float32 input expected")
-        };
-        let (n, c, h, w) = layout.shape().dims4()?;
-        let src = match layout.contiguous_offsets() {
-            Some((a, b)) => &data[a..b],
-            None => candle_core::bail!("filtered_lrelu: contiguous input expected"),
-        };
-        let [oh, ow] = self.out;
-        let mut out = vec![0f32; n * c * oh * ow];
-        out.par_chunks_mut(oh * ow).enumerate().for_each(|(i, dst)| {
-            let bias = self.bias.as_ref().map_or(0.0, |b| b[i % c]);
-            self.plane(&src[i * h * w..(i + 1) * h * w], h, w, bias, dst);
-        });
-        Ok((CpuStorage::F32(out), Shape::from((n, c, oh, ow))))
-    }
 }
 
 #[cfg(test)]

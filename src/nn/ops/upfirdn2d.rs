@@ -13,8 +13,9 @@
 //!
 //! The implementation is the readable reference: candle reshapes, pads and a single-channel
 //! `conv2d` over `[N·C, 1, H, W]` (every channel uses the same filter), so it is differentiable.
-//! In autograd graphs (training) the direct kernel of [`super::upfirdn2d_cpu`] runs instead: its
-//! backward is fast (the reference's goes through candle's transposed convolution).
+//! On the CPU (float32/float64) the direct kernel of [`super::upfirdn2d_cpu`] runs instead: it
+//! skips the inserted zeros, and its backward is fast (the reference's goes through candle's
+//! transposed convolution).
 
 use candle_core::{DType, Device, Tensor};
 
@@ -101,9 +102,9 @@ pub fn upfirdn2d(x: &Tensor, f: Option<&Tensor>, p: &UpFirDn) -> Result<Tensor> 
         )));
     }
 
-    // Training (autograd graphs, activation tapes) takes the direct CPU kernel, whose backward is fast.
-    let training = x.track_op() || crate::nn::ops::activation_tape::is_active();
-    if training && x.device().is_cpu() && matches!(x.dtype(), DType::F32 | DType::F64) {
+    // CPU float32/float64 takes the direct kernel: it sums only the taps that meet input samples
+    // (inference), and its backward is fast (training: autograd graphs, activation tapes).
+    if x.device().is_cpu() && matches!(x.dtype(), DType::F32 | DType::F64) {
         let fir = match f {
             None => Fir::Full { taps: vec![1.0], fh: 1, fw: 1 },
             Some(f) => {
@@ -122,7 +123,7 @@ pub fn upfirdn2d(x: &Tensor, f: Option<&Tensor>, p: &UpFirDn) -> Result<Tensor> 
 }
 
 /// The readable reference of [`upfirdn2d`] (zero insertion, pad/crop, single-channel convolution,
-/// subsampling), used for every call outside autograd graphs.
+/// subsampling); other devices and dtypes use it, and tests compare the direct kernel with it.
 pub fn upfirdn2d_ref(x: &Tensor, f: Option<&Tensor>, p: &UpFirDn) -> Result<Tensor> {
     let (n, c, h, w) = x.dims4()?;
     let [ux, uy] = p.up;

@@ -1,5 +1,5 @@
-//! A direct CPU kernel for [`upfirdn2d`](super::upfirdn2d::upfirdn2d) with a backward: the fast
-//! path in autograd graphs (training). The reference builds the result from zero insertion, pads
+//! A direct CPU kernel for [`upfirdn2d`](super::upfirdn2d::upfirdn2d) with a backward: the CPU
+//! path for inference (planes in parallel) and in autograd graphs (training). The reference builds the result from zero insertion, pads
 //! and a single-channel candle convolution, whose backward goes through candle's slow transposed
 //! convolution; here each output sample sums only the filter taps that meet non-inserted input
 //! samples, and the gradient is again an `upfirdn2d` — NVIDIA's adjoint: up and down swapped, the
@@ -10,6 +10,7 @@
 //! applied along x, then along y, each pass with `√gain`; a 2-D filter at once with `gain`.
 
 use candle_core::{CpuStorage, CustomOp1, Layout, Shape, Tensor, WithDType};
+use rayon::prelude::*;
 
 use crate::Result;
 
@@ -102,39 +103,46 @@ impl UpFirDnCpu {
         let [ux, uy] = self.up;
         let [dx, dy] = self.down;
         let mut out = vec![T::zero(); planes * oh * ow];
+        if oh == 0 || ow == 0 || h == 0 || w == 0 {
+            return out;
+        }
+        // Planes in parallel (inference runs here too: one call filters every channel).
+        let planes_of = |out: &mut Vec<T>, f: &(dyn Fn(&[T], &mut [T]) + Sync)| {
+            out.par_chunks_mut(oh * ow).zip(x.par_chunks(h * w)).for_each(|(dst, src)| f(src, dst));
+        };
         match &self.fir {
             Fir::Separable(taps) => {
                 let g = corr_taps(taps, self.flip_filter, self.gain.sqrt());
                 let (px, py) = (AxisPlan::new(&g, w, ow, ux, dx, px0), AxisPlan::new(&g, h, oh, uy, dy, py0));
                 let (gx, gy) = (phases_as::<T>(&px), phases_as::<T>(&py));
-                // Along x, row by row: [planes·h, w] → [planes·h, ow].
-                let mut tmp = vec![T::zero(); planes * h * ow];
-                for (src, dst) in x.chunks_exact(w).zip(tmp.chunks_exact_mut(ow)) {
-                    for (d, &(k0, j0, lo, hi)) in dst.iter_mut().zip(&px.entries) {
-                        if lo >= hi {
-                            *d = T::zero();
-                            continue;
+                planes_of(&mut out, &|src: &[T], dst: &mut [T]| {
+                    // Along x, row by row: [h, w] → [h, ow].
+                    let mut tmp = vec![T::zero(); h * ow];
+                    for (srow, trow) in src.chunks_exact(w).zip(tmp.chunks_exact_mut(ow)) {
+                        for (d, &(k0, j0, lo, hi)) in trow.iter_mut().zip(&px.entries) {
+                            if lo >= hi {
+                                *d = T::zero();
+                                continue;
+                            }
+                            let taps = &gx[k0][lo..hi];
+                            let from = (j0 + lo as i64) as usize;
+                            let mut acc = T::zero();
+                            for (t, v) in taps.iter().zip(&srow[from..from + (hi - lo)]) {
+                                acc += *t * *v;
+                            }
+                            *d = acc;
                         }
-                        let taps = &gx[k0][lo..hi];
-                        let from = (j0 + lo as i64) as usize;
-                        let mut acc = T::zero();
-                        for (t, v) in taps.iter().zip(&src[from..from + (hi - lo)]) {
-                            acc += *t * *v;
-                        }
-                        *d = acc;
                     }
-                }
-                // Along y, whole rows at a time: [planes, h, ow] → [planes, oh, ow].
-                for (src, dst) in tmp.chunks_exact(h * ow).zip(out.chunks_exact_mut(oh * ow)) {
+                    // Along y, whole rows at a time: [h, ow] → [oh, ow].
                     for (drow, &(k0, j0, lo, hi)) in dst.chunks_exact_mut(ow).zip(&py.entries) {
                         for (m, t) in gy[k0][lo..hi].iter().enumerate() {
                             let j = (j0 + (lo + m) as i64) as usize;
-                            for (d, v) in drow.iter_mut().zip(&src[j * ow..(j + 1) * ow]) {
+                            for (d, v) in drow.iter_mut().zip(&tmp[j * ow..(j + 1) * ow]) {
                                 *d += *t * *v;
                             }
                         }
                     }
-                }
+                });
             }
             Fir::Full { taps, fh, fw } => {
                 let mut g: Vec<f64> = taps.iter().map(|v| v * self.gain).collect();
@@ -147,7 +155,7 @@ impl UpFirDnCpu {
                 let iy: Vec<f64> = (0..fh).map(|k| k as f64).collect();
                 let (px, py) = (AxisPlan::new(&ix, w, ow, ux, dx, px0), AxisPlan::new(&iy, h, oh, uy, dy, py0));
                 let g: Vec<T> = g.into_iter().map(T::from_f64).collect();
-                for (src, dst) in x.chunks_exact(h * w).zip(out.chunks_exact_mut(oh * ow)) {
+                planes_of(&mut out, &|src: &[T], dst: &mut [T]| {
                     for (drow, &(ky0, jy0, ylo, yhi)) in dst.chunks_exact_mut(ow).zip(&py.entries) {
                         for my in ylo..yhi {
                             let ky = ky0 + my * uy;
@@ -162,7 +170,7 @@ impl UpFirDnCpu {
                             }
                         }
                     }
-                }
+                });
             }
         }
         out

@@ -5,6 +5,7 @@ use candle_core::Tensor;
 
 use crate::nn::config::Sg2LayerConfig;
 use crate::nn::ops::bias_act::{BiasAct, bias_act};
+use crate::nn::op_timer::{TimedOp, timed};
 use crate::nn::ops::fully_connected::FullyConnectedLayer;
 use crate::nn::ops::modulated_conv::{ModConv, modulated_conv2d};
 use crate::nn::stylegan2::noise::NoiseSource;
@@ -77,7 +78,7 @@ impl SynthesisLayer {
             flip_weight: c.up == 1,
             fused,
         };
-        let y = modulated_conv2d(x, &self.weight, styles, noise.as_ref(), self.resample_filter.as_ref(), &p)?;
+        let y = timed(TimedOp::ModConv, || modulated_conv2d(x, &self.weight, styles, noise.as_ref(), self.resample_filter.as_ref(), &p))?;
         let act = BiasAct::new(c.activation)
             .with_gain(c.act_gain * gain)
             .with_clamp(c.conv_clamp.map(|cl| cl * gain));

@@ -4,6 +4,7 @@ use candle_core::Tensor;
 
 use crate::nn::config::{Activation, Sg2ToRgbConfig};
 use crate::nn::ops::bias_act::{BiasAct, bias_act};
+use crate::nn::op_timer::{TimedOp, timed};
 use crate::nn::ops::fully_connected::FullyConnectedLayer;
 use crate::nn::ops::modulated_conv::{ModConv, modulated_conv2d};
 use crate::nn::weights::Weights;
@@ -43,7 +44,7 @@ impl ToRgbLayer {
     pub fn forward(&self, x: &Tensor, styles: &Tensor, fused: bool) -> Result<Tensor> {
         let styles = styles.affine(self.config.weight_gain, 0.0)?;
         let p = ModConv { demodulate: false, up: 1, down: 1, padding: 0, flip_weight: true, fused };
-        let y = modulated_conv2d(x, &self.weight, &styles, None, None, &p)?;
+        let y = timed(TimedOp::ModConv, || modulated_conv2d(x, &self.weight, &styles, None, None, &p))?;
         bias_act(&y, Some(&self.bias), &BiasAct::new(Activation::Linear).with_clamp(self.config.conv_clamp))
     }
 }

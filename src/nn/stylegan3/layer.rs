@@ -7,6 +7,7 @@
 use candle_core::{Device, Tensor};
 
 use crate::nn::config::Sg3LayerConfig;
+use crate::nn::op_timer::{TimedOp, timed};
 use crate::nn::ops::filtered_lrelu::{FilteredLrelu, filtered_lrelu};
 use crate::nn::ops::fully_connected::FullyConnectedLayer;
 use crate::nn::stylegan3::modulated_conv::modulated_conv2d_fast;
@@ -114,7 +115,9 @@ impl SynthesisLayer {
         if c.is_torgb {
             styles = styles.affine(1.0 / ((c.in_channels * c.conv_kernel * c.conv_kernel) as f64).sqrt(), 0.0)?;
         }
-        let x = modulated_conv2d_fast(x, &self.weight, &styles, c.conv_kernel - 1, !c.is_torgb, Some(input_gain))?;
+        let x = timed(TimedOp::ModConv, || {
+            modulated_conv2d_fast(x, &self.weight, &styles, c.conv_kernel - 1, !c.is_torgb, Some(input_gain))
+        })?;
         let params = FilteredLrelu {
             up: c.up_factor,
             down: c.down_factor,
@@ -124,6 +127,8 @@ impl SynthesisLayer {
             clamp: c.conv_clamp,
             flip_filter: false,
         };
-        filtered_lrelu(&x, self.up_filter.as_ref(), self.down_filter.as_ref(), Some(&self.bias), &params)
+        timed(TimedOp::FilteredLrelu, || {
+            filtered_lrelu(&x, self.up_filter.as_ref(), self.down_filter.as_ref(), Some(&self.bias), &params)
+        })
     }
 }

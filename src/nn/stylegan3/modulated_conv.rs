@@ -6,11 +6,14 @@
 //! gain `rsqrt(magnitude_ema)` multiplies the modulated weights after demodulation.
 //!
 //! [`modulated_conv2d_ref`] is one grouped convolution with groups = N, as NVIDIA computes it;
-//! [`modulated_conv2d_fast`] uses one batched matrix product for 1×1 kernels (StyleGAN3-R and
-//! every ToRGB) and im2col + matrix products for larger kernels (StyleGAN3-T's 3×3).
+//! [`modulated_conv2d_fast`] computes the modulated weights in one pass and runs each sample as
+//! one matrix product (1×1 kernels: StyleGAN3-R and every ToRGB) or k² accumulated products on
+//! shifted views of the padded input (StyleGAN3-T's 3×3), with no im2col.
 
-use candle_core::{D, DType, Tensor};
+use candle_core::{CpuStorage, CustomOp1, DType, Layout, Shape, Tensor};
 use rayon::prelude::*;
+
+use crate::nn::kernels::shifted_conv::{ConvShape, conv2d};
 
 use crate::{Error, Result};
 
@@ -87,10 +90,11 @@ pub fn modulated_conv2d_ref(
     Ok(y.reshape((n, co, oh, ow))?)
 }
 
-/// Same signature and result as [`modulated_conv2d_ref`]. On the CPU in float32: 1×1 kernels
-/// without padding run as one batched matrix product `[N, C_out, C_in] × [N, C_in, H·W]`; larger
-/// kernels as im2col (in bands of output rows, to bound memory) and one matrix product per band
-/// and sample. Other devices and dtypes use the reference.
+/// Same signature and result as [`modulated_conv2d_ref`]. On the CPU in float32: the per-sample
+/// modulated weights are computed in one pass ([`modulated_weights_cpu`]), and each sample's
+/// convolution runs as k² accumulated matrix products on shifted views of the zero-padded input
+/// ([`crate::nn::kernels::shifted_conv`]; one plain product for 1×1 kernels), reading the input
+/// tensor in place. Other devices and dtypes, and non-square kernels, use the reference.
 pub fn modulated_conv2d_fast(
     x: &Tensor,
     weight: &Tensor,
@@ -99,69 +103,116 @@ pub fn modulated_conv2d_fast(
     demodulate: bool,
     input_gain: Option<&Tensor>,
 ) -> Result<Tensor> {
-    let (_, _, kh, kw) = weight.dims4()?;
-    // The banded im2col below leaves the autograd graph: training (tracked inputs) takes the reference.
+    let (co, ci, kh, kw) = weight.dims4()?;
+    // The fast path leaves the autograd graph: training (tracked inputs) takes the reference.
     let tracked = x.track_op() || weight.track_op() || styles.track_op() || input_gain.is_some_and(Tensor::track_op);
-    if !x.device().is_cpu() || x.dtype() != DType::F32 || tracked {
+    if !x.device().is_cpu() || x.dtype() != DType::F32 || kh != kw || tracked {
         return modulated_conv2d_ref(x, weight, styles, padding, demodulate, input_gain);
     }
-    let (n, ci, h, w) = check_input(x, styles)?;
-    let wm = modulate_weights(weight, styles, demodulate, input_gain)?.to_dtype(DType::F32)?;
-    let co = wm.dim(1)?;
-    if kh == 1 && kw == 1 && padding == 0 {
-        let wm = wm.squeeze(D::Minus1)?.squeeze(D::Minus1)?;
-        let y = wm.matmul(&x.reshape((n, ci, h * w))?.contiguous()?)?;
-        return Ok(y.reshape((n, co, h, w))?);
+    let (n, xc, h, w) = check_input(x, styles)?;
+    if xc != ci {
+        return Err(Error::Invalid(format!("modulated_conv2d: weight {:?} for input {:?}", weight.dims(), x.dims())));
     }
-    let (oh, ow) = ((h + 2 * padding + 1).saturating_sub(kh), (w + 2 * padding + 1).saturating_sub(kw));
+    let shape = ConvShape::square(ci, co, h, w, kh, padding);
+    let [oh, ow] = shape.out_hw();
     if oh == 0 || ow == 0 {
         return Err(Error::Invalid(format!("modulated_conv2d: {h}×{w} input, {kh}×{kw} kernel, padding {padding}: no output")));
     }
-    let k = ci * kh * kw;
-    let wm = wm.reshape((n, co, k))?;
-    let src = x.flatten_all()?.to_vec1::<f32>()?;
-    let band = (IM2COL_FLOATS / (k * ow).max(1)).clamp(1, oh);
-    let mut out = vec![0f32; n * co * oh * ow];
-    for s in 0..n {
-        let plane = &src[s * ci * h * w..(s + 1) * ci * h * w];
-        let wm_s = wm.get(s)?;
-        for y0 in (0..oh).step_by(band) {
-            let rows = band.min(oh - y0);
-            let cols = im2col(plane, [ci, h, w], [kh, kw], padding, y0, rows, ow);
-            let cols = Tensor::from_vec(cols, (k, rows * ow), x.device())?;
-            let y: Vec<f32> = wm_s.matmul(&cols)?.flatten_all()?.to_vec1()?;
-            for o in 0..co {
-                let dst = (s * co + o) * oh * ow + y0 * ow;
-                out[dst..dst + rows * ow].copy_from_slice(&y[o * rows * ow..(o + 1) * rows * ow]);
-            }
+    let host = |t: &Tensor| -> Result<Vec<f32>> { Ok(t.to_dtype(DType::F32)?.flatten_all()?.to_vec1::<f32>()?) };
+    let gain = match input_gain {
+        None => Gain::None,
+        Some(g) if g.elem_count() == 1 => Gain::Scalar(host(g)?[0]),
+        Some(g) if g.elem_count() == n * ci => Gain::PerInput(host(g)?),
+        Some(g) => {
+            return Err(Error::Invalid(format!("modulated_conv2d: input gain of shape {:?} for {n}×{ci} styles", g.dims())));
         }
-    }
-    Ok(Tensor::from_vec(out, (n, co, oh, ow), x.device())?)
+    };
+    let wm = modulated_weights_cpu(&host(weight)?, [co, ci, kh * kw], &host(styles)?, demodulate, &gain);
+    Ok(x.contiguous()?.apply_op1_no_bwd(&ModConvCpu { weights: wm, shape, n })?)
 }
 
-/// Floats of im2col buffer per band (64 MiB).
-const IM2COL_FLOATS: usize = 16 << 20;
+/// `rsqrt(magnitude_ema)` as [`modulated_weights_cpu`] takes it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Gain {
+    None,
+    Scalar(f32),
+    /// `[N, C_in]`.
+    PerInput(Vec<f32>),
+}
 
-/// Columns `[(c, ky, kx), (oy, ox)]` for output rows `y0 .. y0 + rows` of a zero-padded correlation.
-fn im2col(x: &[f32], [c, h, w]: [usize; 3], [kh, kw]: [usize; 2], pad: usize, y0: usize, rows: usize, ow: usize) -> Vec<f32> {
-    let mut cols = vec![0f32; c * kh * kw * rows * ow];
-    cols.par_chunks_mut(rows * ow).enumerate().for_each(|(r, dst)| {
-        let (ci, ky, kx) = (r / (kh * kw), (r / kw) % kh, r % kw);
-        let chan = &x[ci * h * w..(ci + 1) * h * w];
-        for oy in 0..rows {
-            let iy = (y0 + oy + ky) as i64 - pad as i64;
-            if iy < 0 || iy >= h as i64 {
-                continue;
+/// [`modulate_weights`] on host data: `weight [C_out, C_in, taps]`, `styles [N, C_in]` →
+/// `[N, C_out, C_in, taps]`, with the same rescalings in the same order (float32).
+pub fn modulated_weights_cpu(weight: &[f32], [co, ci, taps]: [usize; 3], styles: &[f32], demodulate: bool, gain: &Gain) -> Vec<f32> {
+    let n = styles.len() / ci.max(1);
+    let per_out = ci * taps;
+    // The FP16-protecting rescalings (cancelled by demodulation, kept for equal rounding).
+    let (wscale, sscale): (Vec<f32>, f32) = if demodulate {
+        let ws = weight.chunks_exact(per_out).map(|r| 1.0 / (r.iter().map(|v| v * v).sum::<f32>() / per_out as f32).sqrt()).collect();
+        let ms = styles.iter().map(|v| v * v).sum::<f32>() / styles.len().max(1) as f32;
+        (ws, 1.0 / ms.sqrt())
+    } else {
+        (vec![1.0; co], 1.0)
+    };
+    let mut out = vec![0f32; n * co * per_out];
+    out.par_chunks_mut(per_out).enumerate().for_each(|(j, dst)| {
+        let (s, o) = (j / co, j % co);
+        let st = &styles[s * ci..(s + 1) * ci];
+        let src = &weight[o * per_out..(o + 1) * per_out];
+        for ((d, w), sv) in dst.chunks_exact_mut(taps).zip(src.chunks_exact(taps)).zip(st) {
+            let sv = sv * sscale;
+            for (d, w) in d.iter_mut().zip(w) {
+                *d = w * wscale[o] * sv;
             }
-            let src = &chan[iy as usize * w..(iy as usize + 1) * w];
-            let d = &mut dst[oy * ow..(oy + 1) * ow];
-            // Output column ox reads input column ox + kx − pad.
-            let lo = pad.saturating_sub(kx).min(ow);
-            let hi = (w + pad).saturating_sub(kx).min(ow);
-            if lo < hi {
-                d[lo..hi].copy_from_slice(&src[lo + kx - pad..hi + kx - pad]);
+        }
+        if demodulate {
+            let dcoef = 1.0 / (dst.iter().map(|v| v * v).sum::<f32>() + 1e-8).sqrt();
+            dst.iter_mut().for_each(|v| *v *= dcoef);
+        }
+        match gain {
+            Gain::None => {}
+            Gain::Scalar(g) => dst.iter_mut().for_each(|v| *v *= g),
+            Gain::PerInput(g) => {
+                for (d, g) in dst.chunks_exact_mut(taps).zip(&g[s * ci..(s + 1) * ci]) {
+                    d.iter_mut().for_each(|v| *v *= g);
+                }
             }
         }
     });
-    cols
+    out
+}
+
+/// Per-sample convolutions with prepared weights, reading the input storage in place.
+struct ModConvCpu {
+    /// `[N, C_out, C_in, k, k]`.
+    weights: Vec<f32>,
+    shape: ConvShape,
+    n: usize,
+}
+
+impl CustomOp1 for ModConvCpu {
+    fn name(&self) -> &'static str {
+        "modulated_conv2d_sg3"
+    }
+
+    fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
+        let CpuStorage::F32(data) = storage else {
+            candle_core::bail!("modulated_conv2d: float32 input expected")
+        };
+        let Some((a, b)) = layout.contiguous_offsets() else {
+            candle_core::bail!("modulated_conv2d: contiguous input expected")
+        };
+        let s = self.shape;
+        let [oh, ow] = s.out_hw();
+        let (per_in, per_out, per_w) = (s.c_in * s.h * s.w, s.c_out * oh * ow, s.c_out * s.c_in * s.k[0] * s.k[1]);
+        let x = &data[a..b];
+        if x.len() != self.n * per_in {
+            candle_core::bail!("modulated_conv2d: {} input samples for {:?}", x.len(), layout.shape())
+        }
+        let mut out = vec![0f32; self.n * per_out];
+        for (i, dst) in out.chunks_exact_mut(per_out).enumerate() {
+            let w = &self.weights[i * per_w..(i + 1) * per_w];
+            conv2d(&x[i * per_in..(i + 1) * per_in], w, s, dst).map_err(|e| candle_core::Error::Msg(e.to_string()))?;
+        }
+        Ok((CpuStorage::F32(out), Shape::from((self.n, s.c_out, oh, ow))))
+    }
 }
