@@ -129,6 +129,6 @@ fn bench_reports_frames_per_second() {
     assert_eq!(row["frames"], 2);
     assert!(row["fps"].as_f64().unwrap() > 0.0, "{report}");
     assert!(row["skipped"].is_null());
-    let o = stylescope(&["bench", "--families", "sg9"]);
+    let o = stylescope(&["bench", "--engine", "gpu", "--families", "sg9"]);
     assert!(!o.status.success() && stderr(&o).contains("unknown architecture `sg9`"));
 }

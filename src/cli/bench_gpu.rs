@@ -6,15 +6,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::cli::engine_kind::EngineKind;
-
-/// Times NVIDIA's default StyleGAN2 (config F), StyleGAN3-T and StyleGAN3-R architectures with
-/// random weights, or one network file, and prints frames per second.
-#[derive(Debug, Args)]
+/// Options of `stylescope bench --engine gpu`, which times NVIDIA's default StyleGAN2 (config F),
+/// StyleGAN3-T and StyleGAN3-R architectures with random weights, or one network file, and
+/// prints frames per second.
+#[derive(Debug, Clone, Args)]
 pub struct GpuBenchArgs {
-    /// The engine to measure.
-    #[arg(long, value_enum, default_value = "gpu")]
-    pub engine: EngineKind,
     /// Measure this network (`.pkl`) instead of the built-in architectures.
     #[arg(long)]
     pub network: Option<PathBuf>,
@@ -34,20 +30,15 @@ pub struct GpuBenchArgs {
     /// for small networks that a software adapter can time).
     #[arg(long, default_value_t = 1)]
     pub channel_divisor: usize,
-    /// Print the report as JSON.
-    #[arg(long)]
-    pub json: bool,
 }
 
-pub fn run(args: GpuBenchArgs) -> anyhow::Result<()> {
-    match args.engine {
-        EngineKind::Gpu => gpu(args),
-        EngineKind::Cpu => anyhow::bail!("the CPU benchmark is not part of `stylescope bench` yet; use `--engine gpu`"),
-    }
+/// `stylescope bench --engine gpu` (the options of the CPU benchmark that do not apply are ignored).
+pub fn run(args: GpuBenchArgs, json: bool) -> anyhow::Result<()> {
+    gpu(args, json)
 }
 
 #[cfg(feature = "gpu")]
-fn gpu(args: GpuBenchArgs) -> anyhow::Result<()> {
+fn gpu(args: GpuBenchArgs, json: bool) -> anyhow::Result<()> {
     use crate::checkpoint::{Checkpoint, NetworkKind};
     use crate::gpu::compute::GpuContext;
     use crate::gpu::compute::bench::{BenchFamily, BenchOptions, BenchReport, bench, bench_network};
@@ -94,7 +85,7 @@ fn gpu(args: GpuBenchArgs) -> anyhow::Result<()> {
             }
         }
     };
-    if args.json {
+    if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print!("{report}");
@@ -106,6 +97,6 @@ fn gpu(args: GpuBenchArgs) -> anyhow::Result<()> {
 }
 
 #[cfg(not(feature = "gpu"))]
-fn gpu(_args: GpuBenchArgs) -> anyhow::Result<()> {
+fn gpu(_args: GpuBenchArgs, _json: bool) -> anyhow::Result<()> {
     anyhow::bail!("this stylescope was built without the GPU engine (feature `gpu`)")
 }

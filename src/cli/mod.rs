@@ -51,8 +51,6 @@ pub enum Command {
     Dataset(dataset::DatasetCommand),
     /// Train a StyleGAN2 or StyleGAN3 network (as NVIDIA's train.py).
     Train(train::TrainArgs),
-    /// Frames per second of the GPU (or CPU) engine.
-    Bench(bench_gpu::GpuBenchArgs),
     /// Latent directions: SeFa, GANSpace, labelled SVM boundaries, strips.
     #[command(subcommand)]
     Directions(directions::DirectionsCommand),
@@ -73,7 +71,6 @@ pub fn main() -> anyhow::Result<()> {
             Command::Metrics(args) => metrics::run(args),
             Command::Dataset(command) => dataset::run(command),
             Command::Train(args) => train::run(args),
-            Command::Bench(args) => bench_gpu::run(args),
             Command::Directions(command) => directions::run(command),
             Command::Sticking(command) => sticking::run(command),
         },
