@@ -57,11 +57,24 @@ fn main() {
             let out = run(samples);
             let secs = start.elapsed().as_secs_f64();
             // The generator alone: the same two synthesis calls per batch.
-            let ws = g.mapping(&Draws::seeded(0).and_then(|mut d| d.next_batch(4, g.config().z_dim(), 0, 0)).and_then(|d| d.z_tensor(g.config().z_dim(), &Device::Cpu)).unwrap_or_else(|e| panic!("{e}")), None, 1.0, None).unwrap_or_else(|e| panic!("{e}"));
+            let ws = g
+                .mapping(
+                    &Draws::seeded(0)
+                        .and_then(|mut d| d.next_batch(4, g.config().z_dim(), 0, 0))
+                        .and_then(|d| d.z_tensor(g.config().z_dim(), &Device::Cpu))
+                        .unwrap_or_else(|e| panic!("{e}")),
+                    None,
+                    1.0,
+                    None,
+                )
+                .unwrap_or_else(|e| panic!("{e}"));
             let synth_start = Instant::now();
             for _ in 0..opts.num_batches() * 2 {
-                g.synthesis(&ws, &SynthesisOptions { input_transform: Some([[1.0, 0.0, 0.01], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]), ..Default::default() })
-                    .unwrap_or_else(|e| panic!("{e}"));
+                g.synthesis(
+                    &ws,
+                    &SynthesisOptions { input_transform: Some([[1.0, 0.0, 0.01], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]), ..Default::default() },
+                )
+                .unwrap_or_else(|e| panic!("{e}"));
             }
             let synth = synth_start.elapsed().as_secs_f64();
             println!(

@@ -32,7 +32,19 @@ fn metrics_print_json_lines_and_append_them() {
     let dir = require_fixture!("sg3t_64");
     let out = scratch("lines");
     let net = dir.join("network.pkl");
-    let args = ["metrics", "--network", net.to_str().unwrap(), "--metrics", "eqt50k_frac,eqt50k_int", "--num-samples", "4", "--seed", "3", "--results-dir", out.to_str().unwrap()];
+    let args = [
+        "metrics",
+        "--network",
+        net.to_str().unwrap(),
+        "--metrics",
+        "eqt50k_frac,eqt50k_int",
+        "--num-samples",
+        "4",
+        "--seed",
+        "3",
+        "--results-dir",
+        out.to_str().unwrap(),
+    ];
     let o = stylescope(&args);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let stdout = text(&o.stdout);
@@ -46,7 +58,14 @@ fn metrics_print_json_lines_and_append_them() {
         assert_eq!(file, format!("{line}\n"));
     }
     // Same seed, same numbers.
-    let again = stylescope(&[&args[..], &["--no-save"]].concat().iter().filter(|a| !a.contains("results-dir") && **a != out.to_str().unwrap()).copied().collect::<Vec<_>>());
+    let again = stylescope(
+        &[&args[..], &["--no-save"]]
+            .concat()
+            .iter()
+            .filter(|a| !a.contains("results-dir") && **a != out.to_str().unwrap())
+            .copied()
+            .collect::<Vec<_>>(),
+    );
     assert!(again.status.success(), "{}", text(&again.stderr));
     let r2: Vec<MetricResult> = text(&again.stdout).lines().map(|l| MetricResult::from_json_line(l).unwrap()).collect();
     assert_eq!(r2.iter().map(|r| r.value()).collect::<Vec<_>>(), r.iter().map(|r| r.value()).collect::<Vec<_>>());
@@ -57,14 +76,37 @@ fn replay_reproduces_the_recorded_batch_from_the_command_line() {
     let dir = require_fixture!("sg3r_64");
     let (z, u) = (dir.join("eq_eqr_z.npy"), dir.join("eq_eqr_u.npy"));
     let net = dir.join("network.pkl");
-    let o = stylescope(&["metrics", "--network", net.to_str().unwrap(), "--metrics", "eqr50k", "--num-samples", "4", "--no-save", "--draws-z", z.to_str().unwrap(), "--draws-u", u.to_str().unwrap()]);
+    let o = stylescope(&[
+        "metrics",
+        "--network",
+        net.to_str().unwrap(),
+        "--metrics",
+        "eqr50k",
+        "--num-samples",
+        "4",
+        "--no-save",
+        "--draws-z",
+        z.to_str().unwrap(),
+        "--draws-u",
+        u.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let r = MetricResult::from_json_line(text(&o.stdout).trim()).unwrap();
     let (sums, _) = common::read_npy_f64(&dir.join("eq_eqr_sums.npy"));
     let want = psnr_from_sums(&[[sums[0], sums[1]]]);
     assert!((r.value().unwrap() - want).abs() < 0.01, "{:?} vs {want}", r.value());
     // Several metrics cannot share one run's draws.
-    let o = stylescope(&["metrics", "--network", net.to_str().unwrap(), "--metrics", "eqr50k,eqt50k_int", "--draws-z", z.to_str().unwrap(), "--draws-u", u.to_str().unwrap()]);
+    let o = stylescope(&[
+        "metrics",
+        "--network",
+        net.to_str().unwrap(),
+        "--metrics",
+        "eqr50k,eqt50k_int",
+        "--draws-z",
+        z.to_str().unwrap(),
+        "--draws-u",
+        u.to_str().unwrap(),
+    ]);
     assert!(!o.status.success());
     assert!(text(&o.stderr).contains("exactly one metric"), "{}", text(&o.stderr));
 }

@@ -6,6 +6,18 @@
 //! By default the first `DEFAULT_BATCHES` of the 16 recorded batches are replayed (the dev
 //! profile needs a few seconds per batch on a 2-core machine); `STYLESCOPE_EQ_BATCHES=16` replays
 //! all of them and then also checks the PSNR against the official table.
+//!
+//! Per batch: the mask sum must be exact, and the error sum `S = Σ (ref − img)²·mask` within
+//! 1e-4 relative — or, where float32 noise dominates, within what a per-pixel float32 discrepancy
+//! `δ` of `NOISE_RMS` can change it by (Cauchy–Schwarz: `|Δ S| ≤ 2·δ·√(S·N)` over `N` masked
+//! values). Measured on the fixtures: our images differ from NVIDIA's float32 images by 1.1e-7
+//! (sg3r) to 2.0e-7 (sg3t) RMS, as much as NVIDIA's own float32 images differ from its float64
+//! rerun (1.3e-7 / 1.8e-7), and computing the same batch one sample at a time instead of batched
+//! moves `S` by up to 1.8e-4 relative. Batches whose translation is almost exact (sg3r EQ-T,
+//! batch MSE ~1e-10, RMS error ~1e-5) therefore differ by up to ~2e-3 relative while the bound
+//! catches a 1 % error in the error image. The full replay (16 batches, dev profile):
+//! every PSNR within 0.00014 dB of the official table; 22 of 96 batches above 1e-4 relative, all
+//! within 0.2 of the noise bound.
 
 mod common;
 
@@ -18,6 +30,8 @@ use stylescope::checkpoint::Checkpoint;
 use stylescope::progress::Silent;
 
 const DEFAULT_BATCHES: usize = 2;
+/// RMS of a per-pixel float32 discrepancy that is at the noise floor (see the module docs).
+const NOISE_RMS: f64 = 1e-7;
 
 /// The official table (fixtures README): PSNR in dB for EQ-T, EQ-T_frac, EQ-R.
 fn official(net: &str, metric: MetricId) -> f64 {
@@ -46,12 +60,9 @@ fn replayed_draws_reproduce_nvidias_sums_and_psnr() {
         for metric in MetricId::ALL {
             let kind = metric.eq_kind();
             let short = kind.short_name();
-            let mut draws = Draws::recorded(
-                &dir.join(format!("eq_{short}_z.npy")),
-                &dir.join(format!("eq_{short}_u.npy")),
-                kind.uniforms_per_batch(),
-            )
-            .unwrap();
+            let mut draws =
+                Draws::recorded(&dir.join(format!("eq_{short}_z.npy")), &dir.join(format!("eq_{short}_u.npy")), kind.uniforms_per_batch())
+                    .unwrap();
             let (want, shape) = common::read_npy_f64(&dir.join(format!("eq_{short}_sums.npy")));
             assert_eq!(shape, [16, 2]);
             let want: Vec<[f64; 2]> = want.chunks(2).map(|c| [c[0], c[1]]).collect();
@@ -60,23 +71,32 @@ fn replayed_draws_reproduce_nvidias_sums_and_psnr() {
             let out = compute_equivariance(&g, kind, &mut draws, &opts, &Silent).unwrap();
             let secs = start.elapsed().as_secs_f64();
             assert_eq!(out.batch_sums.len(), n);
-            let mut worst = 0f64;
+            let (mut worst_rel, mut above) = (0f64, 0);
             for (b, (got, want)) in out.batch_sums.iter().zip(&want).enumerate() {
                 assert_eq!(got[1], want[1], "{net} {metric} batch {b}: mask sum");
-                let rel = (got[0] - want[0]).abs() / want[0];
+                let diff = (got[0] - want[0]).abs();
+                let rel = diff / want[0];
+                let noise = 2.0 * NOISE_RMS * (want[0] * want[1]).sqrt();
+                worst_rel = worst_rel.max(rel);
                 if rel > 1e-4 {
-                    eprintln!("  {net} {metric} batch {b}: Σerr {:.6e} vs {:.6e} (rel {rel:.2e}, batch MSE {:.2e})", got[0], want[0], want[0] / want[1]);
+                    above += 1;
+                    eprintln!(
+                        "  {net} {metric} batch {b}: Σerr {:.6e} vs {:.6e} (rel {rel:.2e}, batch MSE {:.2e}, {:.2} of the noise bound)",
+                        got[0],
+                        want[0],
+                        want[0] / want[1],
+                        diff / noise
+                    );
+                    if diff > noise {
+                        failures.push(format!("{net} {metric} batch {b}: Σerr {} vs {} beyond the float32 noise bound {noise:.2e}", got[0], want[0]));
+                    }
                 }
-                worst = worst.max(rel);
             }
             let db = out.psnr() - psnr_from_sums(&want[..n]);
             eprintln!(
-                "{net} {metric}: {n} batches in {secs:.1} s, PSNR {:.4} dB ({db:+.5} dB vs the recorded sums), max rel. sum error {worst:.2e}",
+                "{net} {metric}: {n} batches in {secs:.1} s, PSNR {:.4} dB ({db:+.5} dB vs the recorded sums), max rel. sum error {worst_rel:.2e} ({above} batches above 1e-4)",
                 out.psnr()
             );
-            if worst > 1e-4 {
-                failures.push(format!("{net} {metric}: max relative sum error {worst:.2e}"));
-            }
             if db.abs() >= 0.01 {
                 failures.push(format!("{net} {metric}: PSNR off by {db:+.5} dB"));
             }

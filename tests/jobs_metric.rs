@@ -93,7 +93,11 @@ fn a_cancelled_metric_job_stops_promptly_and_writes_nothing() {
     let dir = require_fixture!("sg3t_64");
     let out = scratch("cancel");
     let mut runner = JobRunner::new(1, Arc::new(|| {})).unwrap();
-    let job = MetricJob { num_samples: Some(50_000), results: ResultsFolder::Folder(out.clone()), ..MetricJob::new(dir.join("network.pkl"), MetricId::Eqt50kInt) };
+    let job = MetricJob {
+        num_samples: Some(50_000),
+        results: ResultsFolder::Folder(out.clone()),
+        ..MetricJob::new(dir.join("network.pkl"), MetricId::Eqt50kInt)
+    };
     let h = runner.submit(job.title(), move |m: &dyn Monitor| job.run(m));
     assert_eq!(h.snapshot().title, "eqt50k_int · network.pkl");
     let start = Instant::now();
@@ -121,7 +125,11 @@ fn a_cancelled_metric_job_stops_promptly_and_writes_nothing() {
 fn stylegan2_is_refused_with_a_clear_message() {
     let dir = require_fixture!("sg2_64");
     let out = scratch("sg2");
-    let job = MetricJob { num_samples: Some(4), results: ResultsFolder::Folder(out.clone()), ..MetricJob::new(dir.join("network.pkl"), MetricId::Eqr50k) };
+    let job = MetricJob {
+        num_samples: Some(4),
+        results: ResultsFolder::Folder(out.clone()),
+        ..MetricJob::new(dir.join("network.pkl"), MetricId::Eqr50k)
+    };
     let e = job.run(&Silent).unwrap_err();
     assert!(matches!(e.root(), Error::Unsupported(_)), "{e:?}");
     let msg = e.to_string();

@@ -12,9 +12,12 @@ use stylescope::progress::{Monitor, SubRange};
 fn wake_counter() -> (Arc<AtomicUsize>, Arc<dyn Fn() + Send + Sync>) {
     let n = Arc::new(AtomicUsize::new(0));
     let c = Arc::clone(&n);
-    (n, Arc::new(move || {
-        c.fetch_add(1, Ordering::SeqCst);
-    }))
+    (
+        n,
+        Arc::new(move || {
+            c.fetch_add(1, Ordering::SeqCst);
+        }),
+    )
 }
 
 /// Waits (up to 20 s) until the job has ended and returns its result.

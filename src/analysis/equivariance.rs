@@ -17,8 +17,7 @@ use candle_core::Tensor;
 
 use crate::analysis::equivariance_draws::Draws;
 use crate::analysis::resample::{
-    apply_fractional_pseudo_rotation, apply_fractional_rotation, apply_fractional_translation, apply_integer_translation,
-    rotation_matrix,
+    apply_fractional_pseudo_rotation, apply_fractional_rotation, apply_fractional_translation, apply_integer_translation, rotation_matrix,
 };
 use crate::nn::generator::{Generator, Mat3, SynthesisOptions};
 use crate::nn::stylegan3::transform::invert;
@@ -121,7 +120,12 @@ impl EqKind {
     /// to even); `angle = (u·2 − 1)·(rotate_max·π)`.
     pub fn transform(self, u: &[f32], resolution: usize, opts: &EquivarianceOptions) -> Result<BatchTransform> {
         if u.len() != self.uniforms_per_batch() {
-            return Err(Error::Invalid(format!("{} needs {} uniforms per batch, got {}", self.short_name(), self.uniforms_per_batch(), u.len())));
+            return Err(Error::Invalid(format!(
+                "{} needs {} uniforms per batch, got {}",
+                self.short_name(),
+                self.uniforms_per_batch(),
+                u.len()
+            )));
         }
         let tmax = opts.translate_max as f32;
         Ok(match self {

@@ -177,8 +177,11 @@ impl Draws {
         match self {
             Self::Seeded { rng, .. } => {
                 let z = rng.randn(batch * z_dim).into_iter().map(|v| v as f32).collect();
-                let classes =
-                    if c_dim > 0 { (0..batch).map(|_| rng.randint(c_dim as u64).map(|c| c as usize)).collect::<Result<_>>()? } else { vec![] };
+                let classes = if c_dim > 0 {
+                    (0..batch).map(|_| rng.randint(c_dim as u64).map(|c| c as usize)).collect::<Result<_>>()?
+                } else {
+                    vec![]
+                };
                 let u = (0..n_u).map(|_| rng.random_sample() as f32).collect();
                 Ok(BatchDraws { z, classes, u })
             }

@@ -101,15 +101,20 @@ impl MetricResult {
         let bad = |what: &str| Error::Format(format!("metric result line: {what}"));
         let metric = MetricId::parse(v.get("metric").and_then(PyJson::as_str).ok_or_else(|| bad("no `metric`"))?)?;
         let results = match v.get("results") {
-            Some(PyJson::Object(items)) => {
-                items.iter().map(|(k, x)| x.as_f64().map(|x| (k.clone(), x)).ok_or_else(|| bad("a result is not a number"))).collect::<Result<_>>()?
-            }
+            Some(PyJson::Object(items)) => items
+                .iter()
+                .map(|(k, x)| x.as_f64().map(|x| (k.clone(), x)).ok_or_else(|| bad("a result is not a number")))
+                .collect::<Result<_>>()?,
             _ => return Err(bad("no `results` object")),
         };
         let num = |key: &str| v.get(key).and_then(PyJson::as_f64);
         let settings = v.get("stylescope").and_then(|s| {
             let n = |k: &str| s.get(k).and_then(PyJson::as_f64).map(|x| x as usize);
-            let draws = match (s.get("seed").and_then(PyJson::as_f64), s.get("draws_z").and_then(PyJson::as_str), s.get("draws_u").and_then(PyJson::as_str)) {
+            let draws = match (
+                s.get("seed").and_then(PyJson::as_f64),
+                s.get("draws_z").and_then(PyJson::as_str),
+                s.get("draws_u").and_then(PyJson::as_str),
+            ) {
                 (Some(seed), _, _) => DrawSource::Seed(seed as u64),
                 (None, Some(z), Some(u)) => DrawSource::Replay { z: z.into(), u: u.into() },
                 _ => return None,

@@ -2,10 +2,12 @@
 
 use std::path::PathBuf;
 
+use crate::analysis::registry::MetricId;
 use crate::gui::app::{ExplorerApp, report};
 use crate::gui::capture;
 use crate::gui::command::Command;
 use crate::gui::image_view::Zoom;
+use crate::gui::panels::analysis_menu::Target;
 use crate::gui::side::Side;
 use crate::gui::texture::color_image;
 use crate::jobs::engine_switch::EngineChoice;
@@ -87,7 +89,23 @@ pub fn execute(app: &mut ExplorerApp, command: Command) {
         Command::ShowHelp(on) => app.help_open = on,
         Command::FocusPath => app.focus_path = true,
         Command::Quit => app.ctx().send_viewport_cmd(egui::ViewportCommand::Close),
+        Command::RunMetric { metric, side } => run_metric(app, metric, side),
+        Command::CancelJob(id) => app.jobs.cancel(id),
+        Command::ShowJobs(on) => app.jobs.panel_open = on,
+        Command::ClearFinishedJobs => app.jobs.clear_finished(),
     }
+}
+
+/// Queues `metric` for the network in `side`; refuses (in the status bar) what the Analysis menu
+/// greys out.
+fn run_metric(app: &mut ExplorerApp, metric: MetricId, side: Side) {
+    if let Some(why) = crate::gui::panels::analysis_menu::why_not(app, Target::One(side)) {
+        app.message = Some(format!("{}: {why}", metric.label()));
+        return;
+    }
+    let Some(path) = app.view(side).info().map(|i| i.path.clone()) else { return };
+    let options = app.settings.analysis.clone();
+    app.jobs.start_metric(side, &path, metric, &options);
 }
 
 fn open(app: &mut ExplorerApp, side: Side, path: PathBuf) {

@@ -12,6 +12,7 @@ use crate::gui::command::Command;
 use crate::gui::controls::Controls;
 use crate::gui::difference::Difference;
 use crate::gui::image_view::Zoom;
+use crate::gui::jobs::Jobs;
 use crate::gui::panels;
 use crate::gui::perf::Perf;
 use crate::gui::settings::Settings;
@@ -24,6 +25,9 @@ use crate::jobs::EngineLoader;
 use crate::jobs::engine_switch::{EngineChoice, EngineSwitch};
 use crate::jobs::task::Task;
 use crate::{Error, Result};
+
+/// How often the window redraws while a job runs (for its elapsed time and ETA).
+const JOBS_REPAINT: Duration = Duration::from_millis(250);
 
 /// The pixel under the cursor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,10 +64,14 @@ pub struct ExplorerApp {
     /// Screen rectangles of the two view panes last frame (for drops).
     pub pane_rects: [Option<egui::Rect>; 2],
     pub start_source: StartSource,
+    /// The Train… dialog and the training window.
+    pub train: crate::gui::train_ui::TrainUi,
     pub frames: u64,
     /// The GPU/CPU engine switch, when the window offers the GPU engine
     /// ([`AppOptions::gpu_engine`]).
     pub engines: Option<Arc<EngineSwitch>>,
+    /// Background jobs (metrics, and whatever else the window starts) and their results.
+    pub jobs: Jobs,
     pub(crate) focus_path: bool,
     pending: Vec<Command>,
     dialog: Option<(Side, Task<Option<PathBuf>>)>,
@@ -98,6 +106,8 @@ impl ExplorerApp {
             View::new(Side::Left, Arc::clone(&loader), Arc::clone(&waker))?,
             View::new(Side::Right, loader, waker)?,
         ];
+        let jobs_ctx = ctx.clone();
+        let jobs = Jobs::new(Arc::new(move || jobs_ctx.request_repaint()))?;
         if let Some(rs) = &cc.wgpu_render_state {
             for v in &mut views {
                 v.set_render_state(rs.clone());
@@ -117,8 +127,10 @@ impl ExplorerApp {
             difference: DifferenceView { texture: DisplayTexture::new("difference"), result: None, made_from: None },
             pane_rects: [None, None],
             start_source: start.source,
+            train: crate::gui::train_ui::TrainUi::new(&ctx)?,
             frames: 0,
             engines,
+            jobs,
             focus_path: false,
             pending: Vec::new(),
             dialog: None,
@@ -211,6 +223,7 @@ impl ExplorerApp {
                 }
             }
         }
+        self.jobs.poll();
         if let Some(rx) = &self.screenshot
             && let Ok(image) = rx.try_recv()
         {
@@ -319,10 +332,12 @@ impl ExplorerApp {
 
         panels::menu_bar::show(ui, self);
         panels::status_bar::show(ui, self);
+        panels::jobs::show(ui, self);
         panels::controls_pane::show(ui, self);
         self.update_difference();
         panels::views::show(ui, self);
         panels::help::show(ui, self);
+        crate::gui::train_ui::show(ui, self);
 
         for c in std::mem::take(&mut self.pending) {
             self.execute(c);
@@ -331,6 +346,10 @@ impl ExplorerApp {
         self.advance(dt.as_secs_f64().min(0.25));
         if self.animating() || self.views.iter().any(View::is_loading) || self.dialog.is_some() {
             ui.ctx().request_repaint();
+        }
+        if self.jobs.busy() {
+            // Progress arrives through the runner's wake; this keeps elapsed time and ETA moving.
+            ui.ctx().request_repaint_after(JOBS_REPAINT);
         }
         self.perf.frame(now, now.elapsed());
     }

@@ -3,8 +3,10 @@
 
 use std::path::PathBuf;
 
+use crate::analysis::registry::MetricId;
 use crate::gui::side::Side;
 use crate::jobs::engine_switch::EngineChoice;
+use crate::jobs::JobId;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
@@ -39,4 +41,11 @@ pub enum Command {
     /// Put the keyboard focus into the path field.
     FocusPath,
     Quit,
+    /// Start a metric job on the network in `side` (with the settings' analysis options).
+    RunMetric { metric: MetricId, side: Side },
+    /// Stop a queued or running job.
+    CancelJob(JobId),
+    ShowJobs(bool),
+    /// Forget ended jobs in the Jobs panel (results stay in the table).
+    ClearFinishedJobs,
 }

@@ -6,6 +6,7 @@
 //! [`app::ExplorerApp`] is the `eframe::App`; [`run`] opens the native window.
 
 pub mod actions;
+pub mod analysis_options;
 pub mod app;
 pub mod capture;
 pub mod command;
@@ -14,6 +15,8 @@ pub mod difference;
 pub mod equivariance;
 pub mod gpu_display;
 pub mod image_view;
+pub mod jobs;
+pub mod metric_row;
 pub mod panels;
 pub mod perf;
 pub mod settings;
@@ -21,6 +24,11 @@ pub mod shortcuts;
 pub mod side;
 pub mod startup;
 pub mod texture;
+pub mod train_dialog;
+pub mod train_form;
+pub mod train_plot;
+pub mod train_ui;
+pub mod train_view;
 pub mod view;
 
 use std::path::PathBuf;

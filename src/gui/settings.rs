@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::gui::analysis_options::AnalysisOptions;
 use crate::gui::controls::Controls;
 use crate::jobs::engine_switch::EngineChoice;
 
@@ -29,6 +30,8 @@ pub struct Settings {
     pub controls_width: f32,
     /// The engine that renders the views (GPU when the window can run it, else the CPU).
     pub engine: EngineChoice,
+    /// How the Analysis menu runs metrics.
+    pub analysis: AnalysisOptions,
 }
 
 impl Default for Settings {
@@ -46,6 +49,7 @@ impl Default for Settings {
             capture_dir: PathBuf::from("captures"),
             controls_width: 380.0,
             engine: EngineChoice::Gpu,
+            analysis: AnalysisOptions::default(),
         }
     }
 }

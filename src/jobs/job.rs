@@ -89,7 +89,13 @@ impl std::fmt::Debug for JobCore {
 
 impl JobCore {
     pub(crate) fn new(id: JobId, title: String, wake: Wake) -> Self {
-        let state = JobState { status: JobStatus::Queued, progress: ProgressState::default(), log: VecDeque::new(), summary: None, last_wake: None };
+        let state = JobState {
+            status: JobStatus::Queued,
+            progress: ProgressState::default(),
+            log: VecDeque::new(),
+            summary: None,
+            last_wake: None,
+        };
         Self { id, title, cancel: AtomicBool::new(false), state: Mutex::new(state), wake }
     }
 

@@ -78,7 +78,15 @@ impl crate::jobs::job::JobOutput for MetricOutcome {
 impl MetricJob {
     /// `metric` on `network` with the defaults.
     pub fn new(network: impl Into<PathBuf>, metric: MetricId) -> Self {
-        Self { network: network.into(), metric, num_samples: None, batch_size: None, seed: 0, replay: None, results: ResultsFolder::default() }
+        Self {
+            network: network.into(),
+            metric,
+            num_samples: None,
+            batch_size: None,
+            seed: 0,
+            replay: None,
+            results: ResultsFolder::default(),
+        }
     }
 
     /// A title for job lists: `eqt50k_frac · network.pkl`.
@@ -124,7 +132,12 @@ impl MetricJob {
             Some(r) => format!("replaying {} and {}", r.z.display(), r.u.display()),
             None => format!("seed {}", self.seed),
         };
-        monitor.log(&format!("{}: {} samples in batches of {}, {source}", self.metric, opts.num_batches() * opts.batch_size, opts.batch_size));
+        monitor.log(&format!(
+            "{}: {} samples in batches of {}, {source}",
+            self.metric,
+            opts.num_batches() * opts.batch_size,
+            opts.batch_size
+        ));
         let outcome = compute_equivariance(g, self.metric.eq_kind(), &mut draws, &opts, monitor)?;
         let total_time = start.elapsed().as_secs_f64();
         let timestamp = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
@@ -156,9 +169,7 @@ impl MetricJob {
     pub fn run(&self, monitor: &dyn Monitor) -> Result<MetricOutcome> {
         self.validate()?;
         monitor.log(&format!("loading {}", self.network.display()));
-        let g = Checkpoint::open(&self.network)
-            .and_then(|c| c.load_generator(&Device::Cpu))
-            .map_err(|e| e.in_file(&self.network))?;
+        let g = Checkpoint::open(&self.network).and_then(|c| c.load_generator(&Device::Cpu)).map_err(|e| e.in_file(&self.network))?;
         monitor.set_fraction(0.02)?;
         let result = self.evaluate(&g, &SubRange::new(monitor, 0.02, 1.0))?;
         monitor.check()?;

@@ -8,7 +8,8 @@
 //! - [`generator_engine`]: the engine that runs a real generator from a checkpoint;
 //!   `gpu_generator_engine` the same on the WGSL compute engine; [`engine_switch`] picks one.
 //! - [`runner`], [`job`]: jobs with progress, logs, typed results and cancellation;
-//!   [`metric_job`] runs metrics and appends their result lines.
+//!   [`metric_job`] runs metrics and appends their result lines; [`train_job`] runs a training
+//!   run with pause, cancel and live losses, sample grids and snapshots for the window.
 
 pub mod engine;
 pub mod engine_switch;
@@ -24,6 +25,7 @@ pub mod request;
 pub mod results;
 pub mod runner;
 pub mod task;
+pub mod train_job;
 
 pub use engine::{EngineLoader, RenderEngine};
 pub use job::{JobHandle, JobId, JobOutput, JobSnapshot, JobStatus};
@@ -31,3 +33,4 @@ pub use metric_job::{MetricJob, MetricOutcome, Replay, ResultsFolder};
 pub use render::{RenderWorker, WorkerEvent};
 pub use request::{ClassChoice, EngineOutput, NetworkInfo, RenderRequest, RenderTimings};
 pub use runner::JobRunner;
+pub use train_job::{LiveGrid, LiveState, TrainHandle, TrainJob, TrainLive};

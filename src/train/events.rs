@@ -95,8 +95,10 @@ pub trait TrainSink: Sync {
         false
     }
 
-    /// Whether to compute the sample grid at every tick (for a live view), not only at snapshots.
-    fn wants_live_samples(&self) -> bool {
+    /// Whether to compute the sample grid at the end of tick `tick` (for a live view) although
+    /// it is no snapshot tick (snapshot ticks always send their grid).
+    fn wants_live_samples(&self, tick: u64) -> bool {
+        let _ = tick;
         false
     }
 }
@@ -127,7 +129,7 @@ impl TrainSink for ChannelSink {
             let _ = tx.send(event);
         }
     }
-    fn wants_live_samples(&self) -> bool {
+    fn wants_live_samples(&self, _tick: u64) -> bool {
         self.live_samples
     }
 }

@@ -184,8 +184,17 @@ pub fn train(options: &TrainOptions, monitor: &dyn Monitor, sink: &dyn TrainSink
     std::thread::scope(|scope| -> Result<()> {
         let feed = loader::spawn(scope, &ds, seed, options.mirror, options.batch, run.trainer().batch_idx);
         loop {
-            while sink.is_paused() && !monitor.is_cancelled() {
-                std::thread::sleep(Duration::from_millis(100));
+            if sink.is_paused() && !monitor.is_cancelled() {
+                // The pause does not count towards the tick's timing.
+                let paused_at = Instant::now();
+                run.log(&format!("Paused at {:.3} kimg", run.trainer().cur_nimg as f64 / 1000.0))?;
+                while sink.is_paused() && !monitor.is_cancelled() {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                tick_start_time += paused_at.elapsed();
+                if !monitor.is_cancelled() {
+                    run.log("Resumed")?;
+                }
             }
             if monitor.is_cancelled() {
                 cancelled = true;
@@ -247,7 +256,7 @@ pub fn train(options: &TrainOptions, monitor: &dyn Monitor, sink: &dyn TrainSink
             if snap_tick {
                 run.samples(Some(&fakes_name(cur_nimg)))?;
                 last_snapshot = Some(run.snapshot(cur_tick)?);
-            } else if sink.wants_live_samples() {
+            } else if sink.wants_live_samples(cur_tick) {
                 run.samples(None)?;
             }
             cur_tick += 1;

@@ -56,29 +56,43 @@ pub struct StepStats {
     pub pl_penalty: Option<f64>,
 }
 
-/// Random draws of one phase.
-fn draw_inputs(rng: &mut RandomState, n: usize, z_dim: usize, num_ws: usize, mixing_prob: f64, labels: &dyn Fn(usize) -> Vec<f32>, label_dim: usize, pool: usize, noise_seed: u64, device: &Device) -> Result<GenInputs> {
-    let randn = |rng: &mut RandomState, k: usize| -> Vec<f32> { rng.randn(k).into_iter().map(|v| v as f32).collect() };
-    let z = Tensor::from_vec(randn(rng, n * z_dim), (n, z_dim), device)?;
-    let c = if label_dim > 0 {
-        let mut v = Vec::with_capacity(n * label_dim);
-        for _ in 0..n {
-            let i = rng.randint(pool as u64)? as usize;
-            v.extend(labels(i));
-        }
-        Some(Tensor::from_vec(v, (n, label_dim), device)?)
-    } else {
-        None
-    };
-    let mixing = if mixing_prob > 0.0 && num_ws > 1 {
-        let cutoff = 1 + rng.randint((num_ws - 1) as u64)? as usize;
-        let mix = rng.random_sample() < mixing_prob;
-        let z2 = Tensor::from_vec(randn(rng, n * z_dim), (n, z_dim), device)?;
-        mix.then_some(Mixing { cutoff, z2 })
-    } else {
-        None
-    };
-    Ok(GenInputs { z, c, mixing, noise_seed })
+/// What one phase draws: `n` latents of `z_dim`, labels from `labels`, style mixing with
+/// probability `mixing_prob` over `num_ws` rows, and the noise seed of its synthesis.
+struct Draw<'a> {
+    n: usize,
+    z_dim: usize,
+    num_ws: usize,
+    mixing_prob: f64,
+    labels: &'a LabelSource<'a>,
+    device: &'a Device,
+}
+
+impl Draw<'_> {
+    fn inputs(&self, rng: &mut RandomState, noise_seed: u64) -> Result<GenInputs> {
+        let (n, z_dim) = (self.n, self.z_dim);
+        let randn = |rng: &mut RandomState, k: usize| -> Vec<f32> { rng.randn(k).into_iter().map(|v| v as f32).collect() };
+        let z = Tensor::from_vec(randn(rng, n * z_dim), (n, z_dim), self.device)?;
+        let c = if self.labels.dim > 0 {
+            let mut v = Vec::with_capacity(n * self.labels.dim);
+            for _ in 0..n {
+                let i = rng.randint(self.labels.len.max(1) as u64)? as usize;
+                v.extend((self.labels.label)(i));
+            }
+            Some(Tensor::from_vec(v, (n, self.labels.dim), self.device)?)
+        } else {
+            None
+        };
+        // NVIDIA draws one cutoff in [1, num_ws) per batch and mixes with probability p.
+        let mixing = if self.mixing_prob > 0.0 && self.num_ws > 1 {
+            let cutoff = 1 + rng.randint((self.num_ws - 1) as u64)? as usize;
+            let mix = rng.random_sample() < self.mixing_prob;
+            let z2 = Tensor::from_vec(randn(rng, n * z_dim), (n, z_dim), self.device)?;
+            mix.then_some(Mixing { cutoff, z2 })
+        } else {
+            None
+        };
+        Ok(GenInputs { z, c, mixing, noise_seed })
+    }
 }
 
 /// Labels of the training set for the generator's conditioning (random dataset items).
@@ -110,13 +124,12 @@ impl Trainer {
             return Err(Error::Invalid(format!("the generator takes {} label values, the dataset gives {}", self.g_config.c_dim(), labels.dim)));
         }
         let mut rng = RandomState::new(stream_seed(self.seed, self.batch_idx, 1));
-        let inputs = |rng: &mut RandomState, phase: u64| {
-            let ns = noise_seed(self.seed, self.batch_idx, 10 + phase);
-            draw_inputs(rng, batch, z_dim, num_ws, h.style_mixing_prob, labels.label, label_dim, labels.len.max(1), ns, &dev)
-        };
-        let x_gmain = inputs(&mut rng, 0)?;
-        let x_greg = inputs(&mut rng, 1)?;
-        let x_dmain = inputs(&mut rng, 2)?;
+        let conditioning = LabelSource { dim: label_dim, len: labels.len, label: labels.label };
+        let draw = Draw { n: batch, z_dim, num_ws, mixing_prob: h.style_mixing_prob, labels: &conditioning, device: &dev };
+        let (seed, idx) = (self.seed, self.batch_idx);
+        let x_gmain = draw.inputs(&mut rng, noise_seed(seed, idx, 10))?;
+        let x_greg = draw.inputs(&mut rng, noise_seed(seed, idx, 11))?;
+        let x_dmain = draw.inputs(&mut rng, noise_seed(seed, idx, 12))?;
         let blur_sigma = self.blur_sigma();
         let mut stats = StepStats::default();
 

@@ -70,7 +70,7 @@ impl TrainSink for Recorder {
     fn event(&self, e: TrainEvent) {
         self.events.lock().unwrap().push(e);
     }
-    fn wants_live_samples(&self) -> bool {
+    fn wants_live_samples(&self, _tick: u64) -> bool {
         self.live
     }
 }

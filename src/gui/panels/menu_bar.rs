@@ -1,4 +1,4 @@
-//! The menu bar: File, View, Help.
+//! The menu bar: File, View, Analysis, Help.
 
 use crate::gui::app::ExplorerApp;
 use crate::gui::command::Command;
@@ -18,6 +18,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| file_menu(ui, app));
             ui.menu_button("View", |ui| view_menu(ui, app));
+            crate::gui::panels::analysis_menu::show(ui, app);
             ui.menu_button("Help", |ui| {
                 if item(ui, "Keyboard shortcuts", "F1", true) {
                     app.queue(Command::ShowHelp(true));
@@ -60,6 +61,10 @@ fn file_menu(ui: &mut egui::Ui, app: &mut ExplorerApp) {
         }
     }
     ui.separator();
+    if item(ui, "Train…", "", true) {
+        app.train.open_dialog();
+    }
+    ui.separator();
     let has_image = app.view(app.active).has_image();
     if item(ui, "Save image", "Ctrl+S", has_image) {
         app.queue(Command::SaveImage(app.active));
@@ -93,6 +98,10 @@ fn view_menu(ui: &mut egui::Ui, app: &mut ExplorerApp) {
     }
     if toggle(ui, "Nearest filtering", "N", nearest, true) {
         app.queue(Command::SetNearest(!nearest));
+    }
+    let jobs = app.jobs.panel_open;
+    if toggle(ui, crate::gui::panels::analysis_menu::SHOW_JOBS, "", jobs, true) {
+        app.queue(Command::ShowJobs(!jobs));
     }
     if item(ui, "Zoom to fit", "F", true) {
         app.queue(Command::ZoomFit);

@@ -1,16 +1,19 @@
 //! The window's panels, one per file. Each `show` draws into the given `Ui` and edits the app
 //! state directly or queues [`crate::gui::command::Command`]s.
 
+pub mod analysis_menu;
 pub mod capture;
 pub mod controls_pane;
 pub mod display;
 pub mod engine;
 pub mod equivariance;
 pub mod help;
+pub mod jobs;
 pub mod latent;
 pub mod menu_bar;
 pub mod network;
 pub mod performance;
+pub mod results_table;
 pub mod status_bar;
 pub mod stylemix;
 pub mod trunc_noise;

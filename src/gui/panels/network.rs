@@ -78,7 +78,10 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
         let view = app.view(side);
         let text = match &view.status {
             ViewStatus::Empty => "no network".to_string(),
-            ViewStatus::Loading { path, .. } => format!("loading {}", path.display()),
+            ViewStatus::Loading { path, .. } => format!(
+                "loading {}",
+                path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+            ),
             ViewStatus::Ready(info) => format!(
                 "{} · {}² · {} ws · z {} · w {}{}",
                 info.family,
@@ -90,10 +93,16 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
             ),
             ViewStatus::Failed { .. } => "failed to open (see the view)".to_string(),
         };
-        let has_path = view.path().is_some();
+        let full = view.path().map(|p| p.display().to_string());
+        let has_path = full.is_some();
         ui.horizontal(|ui| {
             ui.strong(format!("{}:", side.name()));
-            ui.label(text);
+            // Truncated, never wrapped or widened: a long name must not grow the control pane
+            // (its width would then depend on the path, e.g. a temporary folder's name).
+            let label = ui.add(egui::Label::new(text).truncate());
+            if let Some(full) = full {
+                label.on_hover_text(full);
+            }
             if has_path && ui.small_button("Close").on_hover_text("Close this network").clicked() {
                 app.queue(Command::Close(side));
             }
