@@ -89,7 +89,9 @@ fn spread(r: &Raster) -> u8 {
 
 #[test]
 fn gpu_engine_shows_fixture_networks_as_the_cpu_engine_does() {
-    let (Some(sg2), Some(sg3)) = (common::fixture("sg2_64"), common::fixture("sg3t_64")) else { return };
+    let (Some(sg2), Some(sg3)) = (common::fixture("sg2_64"), common::fixture("sg3t_64")) else {
+        return;
+    };
     let files = vec![sg2.join("network.pkl"), sg3.join("network.pkl")];
     let mut h = harness(files, true);
     h.state_mut().settings.shared.plane.set_seed(3);
@@ -135,7 +137,9 @@ fn gpu_engine_shows_fixture_networks_as_the_cpu_engine_does() {
 
 #[test]
 fn difference_view_and_save_work_with_gpu_frames() {
-    let Some(sg3) = common::fixture("sg3r_64") else { return };
+    let Some(sg3) = common::fixture("sg3r_64") else {
+        return;
+    };
     let file = sg3.join("network.pkl");
     let mut h = harness(vec![file.clone(), file], true);
     settle(&mut h);
@@ -155,7 +159,9 @@ fn difference_view_and_save_work_with_gpu_frames() {
 
 #[test]
 fn without_a_wgpu_window_the_cpu_engine_renders_and_the_window_says_why() {
-    let Some(sg2) = common::fixture("sg2_64") else { return };
+    let Some(sg2) = common::fixture("sg2_64") else {
+        return;
+    };
     let mut h = harness(vec![sg2.join("network.pkl")], false);
     settle(&mut h);
     let v = h.state().view(Side::Left);

@@ -32,7 +32,12 @@ impl GpuDisplay {
         match self.registered {
             Some((id, key, n)) if key == frame.key && n == nearest => id,
             Some((id, _, _)) => {
-                self.render_state.renderer.write().update_egui_texture_from_wgpu_texture(device, &frame.view, filter, id);
+                self.render_state.renderer.write().update_egui_texture_from_wgpu_texture(
+                    device,
+                    &frame.view,
+                    filter,
+                    id,
+                );
                 self.registered = Some((id, frame.key, nearest));
                 id
             }

@@ -43,7 +43,7 @@ pub struct View {
     /// when they were read back ([`View::fetch_pixels`]); the frame itself is in `frame`.
     pub image: Option<Arc<Raster>>,
     /// The GPU engine's texture holding the latest frame (shown without a read-back).
-    pub frame: Option<GpuFrame>,
+    pub frame: Option<Arc<GpuFrame>>,
     /// Registers GPU frames with the window's renderer (`None` without a wgpu window).
     gpu_display: Option<GpuDisplay>,
     /// The latest render error (cleared by the next image).
@@ -221,7 +221,7 @@ impl View {
                     self.status = ViewStatus::Failed { path, error };
                 }
                 WorkerEvent::Rendered { image, frame, timings, .. } => {
-                    self.show(ctx, image.as_deref(), frame.as_ref(), nearest);
+                    self.show(ctx, image.as_deref(), frame.as_deref(), nearest);
                     self.image = image;
                     self.frame = frame;
                     outcome.render_times.push(timings.render);

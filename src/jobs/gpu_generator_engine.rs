@@ -177,6 +177,6 @@ impl RenderEngine for GpuGeneratorEngine {
         } else {
             None
         };
-        Ok(EngineOutput { image, frame: Some(self.engine.frame()), stages })
+        Ok(EngineOutput { image, frame: Some(Arc::new(self.engine.frame())), stages })
     }
 }

@@ -28,7 +28,7 @@ pub enum WorkerEvent {
     Loaded { epoch: u64, info: NetworkInfo, load_time: Duration },
     LoadFailed { epoch: u64, path: PathBuf, error: String },
     /// A new frame: its pixels, or the GPU texture that holds it, or both.
-    Rendered { epoch: u64, seq: u64, image: Option<Arc<Raster>>, frame: Option<GpuFrame>, timings: RenderTimings },
+    Rendered { epoch: u64, seq: u64, image: Option<Arc<Raster>>, frame: Option<Arc<GpuFrame>>, timings: RenderTimings },
     RenderFailed { epoch: u64, seq: u64, error: String },
 }
 

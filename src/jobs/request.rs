@@ -104,7 +104,7 @@ pub enum GpuFrame {}
 pub struct EngineOutput {
     pub image: Option<Raster>,
     /// The GPU engine's texture holding this frame (shown without a read-back).
-    pub frame: Option<GpuFrame>,
+    pub frame: Option<std::sync::Arc<GpuFrame>>,
     /// Named stages and their durations (e.g. `mapping`, `synthesis`), for the performance panel.
     pub stages: Vec<(&'static str, Duration)>,
 }

@@ -23,7 +23,13 @@ pub struct GpuFrame {
 }
 
 impl GpuFrame {
-    pub(crate) fn new(key: u64, texture: wgpu::Texture, view: wgpu::TextureView, ctx: GpuContext, spec: RgbaSpec) -> Self {
+    pub(crate) fn new(
+        key: u64,
+        texture: wgpu::Texture,
+        view: wgpu::TextureView,
+        ctx: GpuContext,
+        spec: RgbaSpec,
+    ) -> Self {
         Self { key, width: spec.width, height: spec.height, texture, view, ctx, spec }
     }
 

@@ -18,25 +18,27 @@
 //! | `to_rgba8.wgsl` | float image → `Rgba8Unorm` texture with PyTorch's uint8 rule |
 //!
 //! # Use from the window
-//! 1. Create eframe's device with the adapter's limits, so that the engine can share it:
-//!    `NativeOptions { renderer: eframe::Renderer::Wgpu, wgpu_options: egui_wgpu::WgpuConfiguration {
-//!    wgpu_setup: egui_wgpu::WgpuSetup::CreateNew(egui_wgpu::WgpuSetupCreateNew { device_descriptor:
-//!    Arc::new(|a| stylescope::gpu::compute::device_descriptor(a)), ..WgpuSetupCreateNew::without_display_handle() }),
-//!    ..Default::default() }, .. }`.
-//! 2. `let ctx = GpuContext::from_device(rs.device.clone(), rs.queue.clone())` from
-//!    `CreationContext::wgpu_render_state` (or [`GpuContext::headless`] for a device of its own).
-//! 3. On the render worker: [`check_support`] (falls back to the CPU engine with its message),
-//!    then `GpuEngine::new(&ctx, &config, &weights)` from `Checkpoint::generator_network()` /
-//!    `Checkpoint::weights`.
-//! 4. Once per engine, on the UI thread: `renderer.write().register_native_texture(&device,
-//!    engine.texture_view(), wgpu::FilterMode::Nearest)` → an `egui::TextureId` to paint.
-//! 5. Per request: compute ws as for the CPU engine (mapping, blend, style mix, pseudo-align; or
-//!    [`GpuEngine::mapping`]), then `engine.render(&ws, &SynthesisOptions { noise_mode,
-//!    noise_seed, input_transform, capture })`; the texture then holds the new frame. With
-//!    `untransform`, read the float image back ([`GpuEngine::read_back_image`]) and resample
-//!    on the CPU. Layer inspector: render with `Capture::Until(name)` and call
-//!    [`GpuEngine::read_back_layer`].
-//! 6. [`crate::Error::DeviceLost`] means: drop the engine, make a new context, or use the CPU.
+//! The explorer does this (`gui::run`, `gui::app`, `jobs::engine_switch`,
+//! `jobs::gpu_generator_engine`, `gui::gpu_display`):
+//! 1. eframe's device is created with the adapter's limits ([`device_descriptor`] in
+//!    `NativeOptions::wgpu_options`), so that the engine can share it: eframe's default limits cap
+//!    storage buffers at 128 MiB, too small for large networks.
+//! 2. [`GpuContext::from_device`] on `CreationContext::wgpu_render_state`'s device and queue
+//!    (after [`supports_compute`] on its adapter), handed to the views' render workers.
+//! 3. On a render worker: [`check_support`] (else the CPU engine opens the file and the window
+//!    shows the reason), then [`GpuEngine::new`] from `Checkpoint::generator_network()` /
+//!    `Checkpoint::weights`. Encoding and submission happen on the worker thread only.
+//! 4. Per request: ws as the CPU engine computes them (mapping on the GPU with
+//!    [`GpuEngine::mapping`], then blend, style mix and pseudo-align), then [`GpuEngine::render`];
+//!    the engine's texture then holds the new frame, and the worker sends a [`GpuFrame`].
+//! 5. On the UI thread, once per engine: `egui_wgpu::Renderer::register_native_texture` on
+//!    [`GpuFrame::view`] (a new engine re-points the id with `update_egui_texture_from_wgpu_texture`);
+//!    the view paints that id, so no frame is copied back. [`GpuFrame::read_pixels`] reads the
+//!    texture only for saving, copying, the pixel readout and the difference view.
+//! 6. `untransform` reads the float image back ([`GpuEngine::read_back_image`]) and resamples on
+//!    the CPU. Layer inspector: render with `Capture::Until(name)` and call
+//!    [`GpuEngine::read_back_layer`] (`GpuGeneratorEngine::render_layer` does both).
+//! 7. [`crate::Error::DeviceLost`] means: drop the engine, make a new context, or use the CPU.
 
 mod context;
 pub mod ops;

@@ -9,7 +9,9 @@ use crate::jobs::engine_switch::EngineChoice;
 pub const LABEL: &str = "Engine";
 
 pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
-    let Some(engines) = app.engines.clone() else { return };
+    let Some(engines) = app.engines.clone() else {
+        return;
+    };
     ui.horizontal(|ui| {
         ui.label(LABEL).on_hover_text("Which engine renders the views; the open files reopen with it");
         let mut choice = app.settings.engine;

@@ -21,7 +21,7 @@ use crate::nn::config::GeneratorConfig;
 use crate::progress::Monitor;
 
 /// Times every family × resolution of `options` on `ctx`. A network the adapter cannot hold is
-/// reported as skipped with the reason; other errors end the benchmark.
+/// reported as skipped with the reason, and so is one that fails while being measured.
 pub fn bench(ctx: &GpuContext, options: &BenchOptions, monitor: &dyn Monitor) -> Result<BenchReport> {
     let mut rows = Vec::new();
     let total = (options.families.len() * options.resolutions.len()).max(1);
@@ -34,7 +34,11 @@ pub fn bench(ctx: &GpuContext, options: &BenchOptions, monitor: &dyn Monitor) ->
                 0 | 1 => family.name().to_string(),
                 d => format!("{} /{d}", family.name()),
             };
-            rows.push(bench_network(ctx, &name, &config, &weights, options)?);
+            // A network that fails (e.g. a software adapter timing out on a large one) is
+            // reported with its reason; the other rows are still measured.
+            let row = bench_network(ctx, &name, &config, &weights, options)
+                .unwrap_or_else(|e| BenchRow::failed(&name, res, e.to_string()));
+            rows.push(row);
         }
     }
     monitor.set_fraction(1.0)?;

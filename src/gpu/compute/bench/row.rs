@@ -18,3 +18,21 @@ pub struct BenchRow {
     /// Set when the network could not run on this adapter.
     pub skipped: Option<String>,
 }
+
+impl BenchRow {
+    /// A row for a network that could not be measured, with the reason.
+    pub fn failed(network: &str, resolution: usize, why: String) -> Self {
+        Self {
+            network: network.to_string(),
+            resolution,
+            build_seconds: 0.0,
+            first_frame_seconds: 0.0,
+            frames: 0,
+            frame_seconds: 0.0,
+            fps: 0.0,
+            weight_mib: 0.0,
+            activation_mib: 0.0,
+            skipped: Some(why),
+        }
+    }
+}
