@@ -1,4 +1,5 @@
 //! Texture-sticking views on the fixture networks (issue #8): each view's numbers.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

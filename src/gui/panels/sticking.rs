@@ -43,7 +43,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
         return;
     }
     let mut open = true;
-    egui::Window::new(WINDOW).open(&mut open).default_size([760.0, 560.0]).resizable(true).show(ui.ctx(), |ui| {
+    egui::Window::new(WINDOW).open(&mut open).default_size([760.0, 820.0]).resizable(true).show(ui.ctx(), |ui| {
         ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| body(ui, app));
     });
     app.sticking.open = open;
