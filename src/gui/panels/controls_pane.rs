@@ -6,6 +6,9 @@ use egui::{CollapsingHeader, ScrollArea};
 use crate::gui::app::ExplorerApp;
 use crate::gui::panels;
 
+/// The Directions section's header (closed at start).
+pub const DIRECTIONS: &str = "Directions";
+
 pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
     egui::Panel::left("controls")
         .resizable(true)
@@ -16,7 +19,10 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
                 section(ui, "Network", |ui| panels::network::show(ui, app));
                 section(ui, "Latent", |ui| panels::latent::show(ui, app));
                 section(ui, "Style mix", |ui| panels::stylemix::show(ui, app));
-                section(ui, "Directions", |ui| crate::gui::directions::panel::show(ui, app));
+                // Closed until wanted, so the everyday controls below keep their place.
+                CollapsingHeader::new(DIRECTIONS)
+                    .default_open(false)
+                    .show(ui, |ui| crate::gui::directions::panel::show(ui, app));
                 section(ui, "Truncation & noise", |ui| panels::trunc_noise::show(ui, app));
                 section(ui, "Equivariance", |ui| panels::equivariance::show(ui, app));
                 section(ui, "Display", |ui| panels::display::show(ui, app));
