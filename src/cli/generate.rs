@@ -32,8 +32,9 @@ use crate::latent::{class_label, parse_seed_list, z_tensor};
 use crate::nn::image::to_raster;
 use crate::nn::style_offsets::StyleOffset;
 use crate::nn::stylegan3::pseudo_align;
+use crate::nn::generator::Mat3;
 use crate::nn::stylegan3::transform::make_transform;
-use crate::nn::{Capture, Generator, NoiseMode, SynthesisOptions};
+use crate::nn::{Capture, Generator, GeneratorConfig, NoiseMode, SynthesisOptions};
 use crate::progress::Monitor;
 
 /// Generate images from seeds (as NVIDIA's gen_images.py).
@@ -165,26 +166,23 @@ fn direction_edits(generator: &Generator, args: &GenerateArgs) -> anyhow::Result
         .collect()
 }
 
-pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
-    if args.engine == crate::cli::engine_kind::EngineKind::Gpu {
-        return crate::cli::generate_gpu::run(args);
-    }
-    let seeds = parse_seed_list(&args.seeds)?;
-    let device = Device::Cpu;
-    let checkpoint = Checkpoint::open(&args.network).map_err(|e| e.in_file(&args.network))?;
-    let generator: Generator = checkpoint.load_generator(&device).map_err(|e| e.in_file(&args.network))?;
-    let config = generator.config();
-
-    let label = match (config.c_dim(), args.class_idx) {
+/// `--class` for the network: `[1, c_dim]` one-hot for a conditional network (which needs it),
+/// `None` (with a warning if one was given) for an unconditional one. Shared with the GPU path.
+pub(crate) fn label_arg(args: &GenerateArgs, config: &GeneratorConfig, device: &Device) -> anyhow::Result<Option<Tensor>> {
+    Ok(match (config.c_dim(), args.class_idx) {
         (0, Some(c)) => {
             eprintln!("warning: --class={c} ignored when running on an unconditional network");
             None
         }
         (0, None) => None,
         (_, None) => bail!("{}: must specify a class label with --class when using a conditional network", args.network.display()),
-        (c_dim, Some(c)) => Some(class_label(c_dim, c, 1, &device)?),
-    };
+        (c_dim, Some(c)) => Some(class_label(c_dim, c, 1, device)?),
+    })
+}
 
+/// The StyleGAN3 input transform of `--translate/--rotate/--untransform`, refusing those flags
+/// (and `--pseudo-align`) for a network without an input transform. Shared with the GPU path.
+pub(crate) fn input_transform_arg(args: &GenerateArgs, config: &GeneratorConfig) -> anyhow::Result<Option<Mat3>> {
     let sg3_flags = [
         (args.translate.is_some(), "--translate"),
         (args.rotate.is_some(), "--rotate"),
@@ -200,8 +198,22 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
             config.family_name()
         );
     }
-    let input_transform = (args.translate.is_some() || args.rotate.is_some() || args.untransform)
-        .then(|| make_transform(args.translate.unwrap_or([0.0, 0.0]), args.rotate.unwrap_or(0.0)));
+    Ok((args.translate.is_some() || args.rotate.is_some() || args.untransform)
+        .then(|| make_transform(args.translate.unwrap_or([0.0, 0.0]), args.rotate.unwrap_or(0.0))))
+}
+
+pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
+    if args.engine == crate::cli::engine_kind::EngineKind::Gpu {
+        return crate::cli::generate_gpu::run(args);
+    }
+    let seeds = parse_seed_list(&args.seeds)?;
+    let device = Device::Cpu;
+    let checkpoint = Checkpoint::open(&args.network).map_err(|e| e.in_file(&args.network))?;
+    let generator: Generator = checkpoint.load_generator(&device).map_err(|e| e.in_file(&args.network))?;
+    let config = generator.config();
+
+    let label = label_arg(&args, config, &device)?;
+    let input_transform = input_transform_arg(&args, config)?;
 
     let edits = direction_edits(&generator, &args)?;
     let style_offsets = style_channel_offsets(&generator, &args.style_channel)?;

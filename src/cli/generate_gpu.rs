@@ -17,9 +17,9 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
     use crate::cli::generate::{layer_file_name, write_npy};
     use crate::cli::terminal_monitor::TerminalMonitor;
     use crate::gpu::compute::{GpuContext, GpuEngine};
-    use crate::latent::{class_label, parse_seed_list, z_tensor};
+    use crate::latent::{parse_seed_list, z_tensor};
     use crate::nn::image::to_raster;
-    use crate::nn::stylegan3::transform::make_transform;
+    use crate::cli::generate::{input_transform_arg, label_arg};
     use crate::nn::{Capture, SynthesisOptions};
     use crate::progress::Monitor;
 
@@ -32,35 +32,11 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
     };
     let weights = checkpoint.weights(&network.key, &device)?;
 
-    let label = match (config.c_dim(), args.class_idx) {
-        (0, Some(c)) => {
-            eprintln!("warning: --class={c} ignored when running on an unconditional network");
-            None
-        }
-        (0, None) => None,
-        (_, None) => bail!(
-            "{}: must specify a class label with --class when using a conditional network",
-            args.network.display()
-        ),
-        (c_dim, Some(c)) => Some(class_label(c_dim, c, 1, &device)?.flatten_all()?.to_vec1::<f32>()?),
+    let label = match label_arg(&args, config, &device)? {
+        Some(t) => Some(t.flatten_all()?.to_vec1::<f32>()?),
+        None => None,
     };
-    let sg3_flags = [
-        (args.translate.is_some(), "--translate"),
-        (args.rotate.is_some(), "--rotate"),
-        (args.untransform, "--untransform"),
-        (args.pseudo_align, "--pseudo-align"),
-    ];
-    if !config.has_input_transform()
-        && let Some((_, flag)) = sg3_flags.iter().find(|(on, _)| *on)
-    {
-        bail!(
-            "{}: {flag} needs a StyleGAN3 network; this is a {} network, which has no input transform",
-            args.network.display(),
-            config.family_name()
-        );
-    }
-    let input_transform = (args.translate.is_some() || args.rotate.is_some() || args.untransform)
-        .then(|| make_transform(args.translate.unwrap_or([0.0, 0.0]), args.rotate.unwrap_or(0.0)));
+    let input_transform = input_transform_arg(&args, config)?;
 
     let ctx = GpuContext::headless()?;
     eprintln!("GPU engine on {}", ctx.description());
