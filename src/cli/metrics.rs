@@ -54,6 +54,8 @@ pub struct MetricsArgs {
 }
 
 pub fn run(args: MetricsArgs) -> anyhow::Result<()> {
+    // Ctrl-C from here on cancels (also while the network loads).
+    crate::cli::terminal_monitor::install_ctrl_c();
     let metrics = MetricId::parse_list(&args.metrics)?;
     let replay = match (args.draws_z, args.draws_u) {
         (Some(z), Some(u)) => Some(Replay { z, u }),

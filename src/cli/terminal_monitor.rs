@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use crate::progress::Monitor;
 use crate::{Error, Result};
@@ -17,18 +17,36 @@ pub struct TerminalMonitor {
     last: Mutex<Option<u32>>,
 }
 
-impl TerminalMonitor {
-    /// A bar labelled `label`; Ctrl-C sets the cancel flag (a second Ctrl-C, or one before the
-    /// handler could be installed, ends the process as usual).
-    pub fn new(label: &str) -> Self {
-        let cancelled = Arc::new(AtomicBool::new(false));
-        let flag = cancelled.clone();
-        let _ = ctrlc::try_set_handler(move || {
-            if flag.swap(true, Ordering::SeqCst) {
+/// The process-wide Ctrl-C flag, with its handler installed once (the `ctrlc` crate allows one
+/// handler per process; every monitor shares this flag, so none is left deaf).
+fn ctrl_c_flag() -> Arc<AtomicBool> {
+    static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let seen = flag.clone();
+        if let Err(e) = ctrlc::try_set_handler(move || {
+            if seen.swap(true, Ordering::SeqCst) {
                 std::process::exit(130);
             }
-        });
-        Self { label: label.to_string(), show: std::io::stderr().is_terminal(), cancelled, last: Mutex::new(None) }
+        }) {
+            eprintln!("warning: Ctrl-C will end the process at once (its handler could not be installed: {e})");
+        }
+        flag
+    })
+    .clone()
+}
+
+/// Installs the Ctrl-C handler now (commands call this first, so that a Ctrl-C during loading is
+/// already a cancellation rather than an abrupt end).
+pub fn install_ctrl_c() {
+    ctrl_c_flag();
+}
+
+impl TerminalMonitor {
+    /// A bar labelled `label`; Ctrl-C sets the cancel flag (a second Ctrl-C ends the process as
+    /// usual).
+    pub fn new(label: &str) -> Self {
+        Self { label: label.to_string(), show: std::io::stderr().is_terminal(), cancelled: ctrl_c_flag(), last: Mutex::new(None) }
     }
 
     /// Ends the bar's line.

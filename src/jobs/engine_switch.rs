@@ -164,6 +164,7 @@ impl EngineLoader for EngineSwitch {
     }
 }
 
+#[cfg(feature = "gpu")]
 fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or("").trim().to_string()
 }
