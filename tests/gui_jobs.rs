@@ -277,3 +277,51 @@ fn the_jobs_panel_shows_any_job_with_progress_log_result_and_error() {
     assert!(h.query_by_label_contains("the toy job's error").is_some(), "no error text");
     assert!(h.state().jobs.results.is_empty(), "only metric jobs make result rows");
 }
+
+#[test]
+fn earlier_results_of_an_opened_network_are_read_back_into_the_table() {
+    let t = require_fixture!("sg3t_64");
+    let net = t.join("network.pkl");
+    let out = temp_dir("gui-jobs-earlier");
+    let line = |snapshot: &str, value: f64, timestamp: f64| {
+        MetricResult {
+            metric: MetricId::Eqt50kInt,
+            results: vec![("eqt50k_int".into(), value)],
+            total_time: 12.0,
+            num_gpus: 1,
+            snapshot_pkl: Some(snapshot.into()),
+            timestamp,
+            settings: None,
+        }
+        .to_json_line()
+    };
+    let relative = stylescope::jobs::results::relative_path(&net, &out);
+    let text = [
+        line(&relative, 61.2345, 1.0e9),
+        line("some/other-network.pkl", 12.5, 1.1e9),
+        "{\"results\": oops".to_string(),
+        line(&relative, 63.4567, 1.2e9),
+    ]
+    .join("\n");
+    std::fs::write(out.join("metric-eqt50k_int.jsonl"), text + "\n").unwrap();
+
+    let analysis = AnalysisOptions { results_dir: Some(out.clone()), ..AnalysisOptions::default() };
+    let mut h = harness(vec![net.clone()], analysis);
+    wait_loaded(&mut h, &[Side::Left]);
+    h.step();
+    let rows = h.state().jobs.results.clone();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows.iter().all(|r| r.job.is_none() && r.network == net && r.side == Side::Left));
+    assert_eq!(rows.iter().map(|r| r.value).collect::<Vec<_>>(), vec![61.2345, 63.4567]);
+    h.state_mut().execute(Command::ShowJobs(true));
+    h.step();
+    h.step();
+    // The table shows the newest; the unreadable line is reported with its file and line.
+    assert!(h.query_by_label("63.4567 dB").is_some(), "the newest earlier result is not in the table");
+    assert_eq!(h.state().jobs.read_problems.len(), 1);
+    assert!(
+        h.state().jobs.read_problems[0].contains("metric-eqt50k_int.jsonl:3"),
+        "{:?}",
+        h.state().jobs.read_problems
+    );
+}

@@ -220,6 +220,7 @@ impl ExplorerApp {
                 self.perf.renders.push(t);
             }
             if let Some(path) = outcome.loaded {
+                self.jobs.read_back(side, &path, self.settings.analysis.results_dir.as_deref());
                 self.settings.add_recent(&path);
                 self.settings.session[side.index()] = Some(path);
                 if let Some(info) = self.views[side.index()].info() {

@@ -25,8 +25,13 @@ struct PendingMetric {
 pub struct Jobs {
     runner: JobRunner,
     pending: Vec<PendingMetric>,
-    /// Finished metric runs, oldest first.
+    /// Finished metric runs, oldest first: earlier runs read back from the results files of the
+    /// networks opened, then this session's.
     pub results: Vec<MetricRow>,
+    /// Networks whose results files have been read (once per file and folder).
+    read_back: std::collections::HashSet<(PathBuf, PathBuf)>,
+    /// Results lines that could not be read back (`file:line: problem`).
+    pub read_problems: Vec<String>,
     /// Whether the Jobs panel is shown (it opens when a job starts).
     pub panel_open: bool,
 }
@@ -44,7 +49,14 @@ impl Jobs {
     /// One worker thread: candle already spreads a forward pass over the cores, so jobs run one
     /// after another and queue meanwhile. `wake` is called whenever a job changes.
     pub fn new(wake: Wake) -> Result<Self> {
-        Ok(Self { runner: JobRunner::new(1, wake)?, pending: Vec::new(), results: Vec::new(), panel_open: false })
+        Ok(Self {
+            runner: JobRunner::new(1, wake)?,
+            pending: Vec::new(),
+            results: Vec::new(),
+            read_back: Default::default(),
+            read_problems: Vec::new(),
+            panel_open: false,
+        })
     }
 
     /// Queues any job (its snapshots appear in the Jobs panel, which opens).
@@ -71,6 +83,35 @@ impl Jobs {
         let id = handle.id();
         self.pending.push(PendingMetric { side, network: network.to_path_buf(), handle });
         id
+    }
+
+    /// Reads back the earlier results of `network` (opened in `side`) from its results folder:
+    /// `results_dir`, else the network's own folder (where `stylescope metrics` and the window
+    /// append them, as `calc_metrics.py` does). Done once per network and folder; a line that
+    /// does not parse is skipped and listed in [`Jobs::read_problems`].
+    pub fn read_back(&mut self, side: Side, network: &Path, results_dir: Option<&Path>) {
+        let Some(dir) = results_dir.map(Path::to_path_buf).or_else(|| network.parent().map(Path::to_path_buf)) else {
+            return;
+        };
+        let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
+        if !self.read_back.insert((network.to_path_buf(), dir.clone())) {
+            return;
+        }
+        match crate::jobs::results::results_for(&dir, network) {
+            Ok((found, problems)) => {
+                self.read_problems.extend(problems);
+                let earlier: Vec<MetricRow> = found
+                    .iter()
+                    .map(|r| {
+                        let file = crate::jobs::results::results_file(&dir, r.metric);
+                        MetricRow::saved(side, network.to_path_buf(), r, file)
+                    })
+                    .collect();
+                // Earlier runs go before this session's, so `latest` still prefers new ones.
+                self.results.splice(0..0, earlier);
+            }
+            Err(e) => self.read_problems.push(e.to_string()),
+        }
     }
 
     /// Collects the results of metric jobs that finished since the last call.

@@ -3,14 +3,16 @@
 
 use std::path::PathBuf;
 
-use crate::analysis::metric_result::DrawSource;
+use crate::analysis::metric_result::{DrawSource, MetricResult};
 use crate::analysis::registry::MetricId;
 use crate::gui::side::Side;
 use crate::jobs::{JobId, MetricOutcome};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct MetricRow {
-    pub job: JobId,
+    /// The job of this session that made it; `None` for a line read back from a results file
+    /// (an earlier session's or the command line's run).
+    pub job: Option<JobId>,
     /// The view the run was started for.
     pub side: Side,
     /// The network file measured.
@@ -23,12 +25,28 @@ pub struct MetricRow {
     pub seed: Option<u64>,
     /// The `metric-<name>.jsonl` file the line went to.
     pub saved_to: Option<PathBuf>,
+    /// When the run ended (seconds since the Unix epoch).
+    pub timestamp: f64,
 }
 
 impl MetricRow {
     /// The row of a finished run.
     pub fn new(job: JobId, side: Side, network: PathBuf, outcome: &MetricOutcome) -> Self {
-        let r = &outcome.result;
+        Self::from_result(Some(job), side, network, &outcome.result, outcome.saved_to.clone())
+    }
+
+    /// The row of a result line read back from `file` (a `metric-<name>.jsonl`).
+    pub fn saved(side: Side, network: PathBuf, result: &MetricResult, file: PathBuf) -> Self {
+        Self::from_result(None, side, network, result, Some(file))
+    }
+
+    fn from_result(
+        job: Option<JobId>,
+        side: Side,
+        network: PathBuf,
+        r: &MetricResult,
+        saved_to: Option<PathBuf>,
+    ) -> Self {
         let settings = r.settings.as_ref();
         Self {
             job,
@@ -41,7 +59,8 @@ impl MetricRow {
                 DrawSource::Seed(seed) => Some(seed),
                 DrawSource::Replay { .. } => None,
             }),
-            saved_to: outcome.saved_to.clone(),
+            timestamp: r.timestamp,
+            saved_to,
         }
     }
 

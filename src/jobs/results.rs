@@ -53,6 +53,20 @@ pub fn read_results(dir: &Path) -> Result<(Vec<MetricResult>, Vec<String>)> {
     Ok((out, problems))
 }
 
+/// The result lines in `dir` that measured `network` (their `snapshot_pkl`, relative to `dir` as
+/// NVIDIA's `report_metric` writes it, or absolute, names that file), oldest first, and the lines
+/// that did not parse (`file:line: problem`).
+pub fn results_for(dir: &Path, network: &Path) -> Result<(Vec<MetricResult>, Vec<String>)> {
+    let (all, problems) = read_results(dir)?;
+    let target = absolute(network);
+    let mut mine: Vec<MetricResult> = all
+        .into_iter()
+        .filter(|r| r.snapshot_pkl.as_deref().is_some_and(|s| absolute(&dir.join(s)) == target))
+        .collect();
+    mine.sort_by(|a, b| a.timestamp.total_cmp(&b.timestamp));
+    Ok((mine, problems))
+}
+
 fn absolute(p: &Path) -> PathBuf {
     let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     // Lexically drop `.` and resolve `..` (what os.path.relpath does).

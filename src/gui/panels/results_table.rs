@@ -1,7 +1,7 @@
 //! The results table: the newest value of each equivariance metric for the network in the left
 //! view and the one in the right view, side by side, with their difference. Hovering a value
 //! shows how it was made (samples, seed) and the file its line went to; "All runs" lists every
-//! result of this session.
+//! result: earlier runs read back from the networks' `metric-*.jsonl` files, then this session's.
 
 use egui::{Grid, RichText};
 
@@ -68,6 +68,15 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
             ui.end_row();
         }
     });
+    if !app.jobs.read_problems.is_empty() {
+        egui::CollapsingHeader::new(format!("{} result line(s) could not be read", app.jobs.read_problems.len()))
+            .id_salt("read-problems")
+            .show(ui, |ui| {
+                for p in &app.jobs.read_problems {
+                    ui.label(RichText::new(p).small().color(ui.visuals().warn_fg_color));
+                }
+            });
+    }
     if app.jobs.results.is_empty() {
         ui.weak("Start a metric from the Analysis menu; finished runs appear here.");
         return;
@@ -76,8 +85,8 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
         for r in app.jobs.results.iter().rev() {
             ui.label(
                 RichText::new(format!(
-                    "#{} {} · {} · {}: {} ({})",
-                    r.job.0,
+                    "{} {} · {} · {}: {} ({})",
+                    r.job.map_or_else(|| "earlier".to_string(), |j| format!("#{}", j.0)),
                     r.side.name(),
                     short_name(&r.network),
                     r.metric,
