@@ -325,3 +325,49 @@ fn earlier_results_of_an_opened_network_are_read_back_into_the_table() {
         h.state().jobs.read_problems
     );
 }
+
+#[test]
+fn the_results_folder_is_typed_in_the_analysis_menu_and_a_missing_one_is_refused() {
+    use stylescope::gui::panels::results_folder;
+    let out = temp_dir("gui-jobs-folder");
+    let mut h = harness(Vec::new(), AnalysisOptions::default());
+    h.step();
+    h.get_by_label(analysis_menu::MENU).click();
+    h.step();
+    h.step();
+    // A folder that does not exist: refused, with the reason; the choice stays.
+    let missing = out.join("no-such-folder");
+    let field = h.get_by_label(results_folder::FIELD);
+    field.focus();
+    h.step();
+    h.get_by_label(results_folder::FIELD).type_text(&missing.display().to_string());
+    h.step();
+    h.key_press(egui::Key::Enter);
+    h.step();
+    h.step();
+    assert_eq!(h.state().settings.analysis.results_dir, None);
+    if h.query_by_label(results_folder::FIELD).is_none() {
+        // Enter may close the menu: the refusal is shown when it opens again.
+        h.get_by_label(analysis_menu::MENU).click();
+        h.step();
+        h.step();
+    }
+    let field_text = h.get_by_label(results_folder::FIELD).accesskit_node().value().unwrap_or_default();
+    assert!(
+        h.query_by_label(&format!("{}: no such folder", missing.display())).is_some(),
+        "no refusal shown (field holds {field_text:?})"
+    );
+    // An existing folder is taken.
+    assert_eq!(results_folder::parse(&out.display().to_string()), Ok(Some(out.clone())));
+    assert_eq!(results_folder::parse("  "), Ok(None));
+    h.state_mut().settings.analysis.results_dir = Some(out.clone());
+    h.step();
+    h.step();
+    h.get_by_label(results_folder::NETWORK_FOLDER).click();
+    h.step();
+    assert_eq!(
+        h.state().settings.analysis.results_dir,
+        None,
+        "the reset button did not go back to each network's folder"
+    );
+}

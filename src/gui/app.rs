@@ -230,7 +230,9 @@ impl ExplorerApp {
                 }
             }
         }
-        self.jobs.poll();
+        if let Some(dir) = self.jobs.poll() {
+            self.settings.analysis.results_dir = Some(dir);
+        }
         if let Some(rx) = &self.screenshot
             && let Ok(image) = rx.try_recv()
         {

@@ -32,6 +32,8 @@ pub struct Jobs {
     read_back: std::collections::HashSet<(PathBuf, PathBuf)>,
     /// Results lines that could not be read back (`file:line: problem`).
     pub read_problems: Vec<String>,
+    /// The native folder dialog for the results folder, while it is open.
+    folder_pick: Option<crate::jobs::task::Task<Option<PathBuf>>>,
     /// Whether the Jobs panel is shown (it opens when a job starts).
     pub panel_open: bool,
 }
@@ -55,6 +57,7 @@ impl Jobs {
             results: Vec::new(),
             read_back: Default::default(),
             read_problems: Vec::new(),
+            folder_pick: None,
             panel_open: false,
         })
     }
@@ -114,8 +117,35 @@ impl Jobs {
         }
     }
 
-    /// Collects the results of metric jobs that finished since the last call.
-    pub fn poll(&mut self) {
+    /// Opens the native folder dialog for the results folder (on a background task; the window
+    /// keeps drawing). [`Jobs::poll`] hands over the choice.
+    pub fn choose_folder(&mut self, ctx: egui::Context) {
+        if self.folder_pick.is_some() {
+            return;
+        }
+        let pick = || rfd::FileDialog::new().set_title("Results folder for metric runs").pick_folder();
+        if let Ok(task) = crate::jobs::task::Task::spawn("results-folder-dialog", pick, move || ctx.request_repaint()) {
+            self.folder_pick = Some(task);
+        }
+    }
+
+    /// Whether the folder dialog is open.
+    pub fn choosing_folder(&self) -> bool {
+        self.folder_pick.is_some()
+    }
+
+    /// Collects the results of metric jobs that finished since the last call; returns the folder
+    /// the folder dialog delivered, if it did since.
+    pub fn poll(&mut self) -> Option<PathBuf> {
+        let mut picked = None;
+        if let Some(task) = &mut self.folder_pick {
+            if let Some(result) = task.poll() {
+                picked = result;
+                self.folder_pick = None;
+            } else if !task.running() {
+                self.folder_pick = None;
+            }
+        }
         let mut still = Vec::new();
         for p in self.pending.drain(..) {
             match p.handle.take_result() {
@@ -126,6 +156,7 @@ impl Jobs {
             }
         }
         self.pending = still;
+        picked
     }
 
     /// Every job, running and finished, in submission order.

@@ -92,6 +92,7 @@ fn contents(ui: &mut egui::Ui, app: &mut ExplorerApp) {
             .on_hover_text("The same seed gives the same number");
     });
     ui.weak("The names promise 50,000 samples (NVIDIA's protocol, hours on a CPU); each result records its count.");
+    crate::gui::panels::results_folder::show(ui, app);
     ui.separator();
     egui::Grid::new("analysis-starts").num_columns(4).spacing([8.0, 4.0]).show(ui, |ui| {
         for metric in MetricId::ALL {

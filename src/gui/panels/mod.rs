@@ -13,6 +13,7 @@ pub mod latent;
 pub mod menu_bar;
 pub mod network;
 pub mod performance;
+pub mod results_folder;
 pub mod results_table;
 pub mod status_bar;
 pub mod sticking;
