@@ -3,9 +3,12 @@
 
 mod common;
 
+use candle_core::{DType, Var};
 use candle_core::{Device, Tensor};
 use stylescope::nn::filter_design::{firwin, radial_lowpass};
-use stylescope::nn::ops::filtered_lrelu::{FilteredLrelu, filtered_lrelu_fast, filtered_lrelu_ref};
+use stylescope::nn::ops::filtered_lrelu::{
+    FilteredLrelu, filtered_lrelu_fast, filtered_lrelu_ref, filtered_lrelu_tracked,
+};
 use stylescope::nn::stylegan3::modulated_conv::{modulated_conv2d_fast, modulated_conv2d_ref};
 
 /// Deterministic pseudo-random values in [-scale, scale).
@@ -49,11 +52,36 @@ fn filtered_lrelu_fast_matches_reference_on_stylegan3_layer_shapes() {
     // (input [N, C, H, W], up filter, down filter, params): T hidden layer, T up-4 layer with
     // cropping, R radial layer, critically sampled crop, ToRGB (no filters, clamp only).
     let cases: Vec<(Vec<usize>, Option<&Tensor>, Option<&Tensor>, FilteredLrelu)> = vec![
-        (vec![2, 3, 38, 38], Some(&fu2), Some(&fd2), FilteredLrelu { up: 2, down: 2, padding: [9, 8, 9, 8], clamp: Some(256.0), ..Default::default() }),
-        (vec![1, 2, 38, 38], Some(&fu4), Some(&fd2), FilteredLrelu { up: 4, down: 2, padding: [-6, -9, -6, -9], clamp: Some(0.5), ..Default::default() }),
-        (vec![1, 3, 36, 36], Some(&fu2), Some(&radial), FilteredLrelu { up: 2, down: 2, padding: [11, 10, 11, 10], ..Default::default() }),
-        (vec![1, 2, 86, 84], Some(&fu2), Some(&fd2), FilteredLrelu { up: 2, down: 2, padding: [-9, -10, -7, -10], ..Default::default() }),
-        (vec![2, 3, 16, 16], None, None, FilteredLrelu { gain: 1.0, slope: 1.0, clamp: Some(0.3), ..Default::default() }),
+        (
+            vec![2, 3, 38, 38],
+            Some(&fu2),
+            Some(&fd2),
+            FilteredLrelu { up: 2, down: 2, padding: [9, 8, 9, 8], clamp: Some(256.0), ..Default::default() },
+        ),
+        (
+            vec![1, 2, 38, 38],
+            Some(&fu4),
+            Some(&fd2),
+            FilteredLrelu { up: 4, down: 2, padding: [-6, -9, -6, -9], clamp: Some(0.5), ..Default::default() },
+        ),
+        (
+            vec![1, 3, 36, 36],
+            Some(&fu2),
+            Some(&radial),
+            FilteredLrelu { up: 2, down: 2, padding: [11, 10, 11, 10], ..Default::default() },
+        ),
+        (
+            vec![1, 2, 86, 84],
+            Some(&fu2),
+            Some(&fd2),
+            FilteredLrelu { up: 2, down: 2, padding: [-9, -10, -7, -10], ..Default::default() },
+        ),
+        (
+            vec![2, 3, 16, 16],
+            None,
+            None,
+            FilteredLrelu { gain: 1.0, slope: 1.0, clamp: Some(0.3), ..Default::default() },
+        ),
     ];
     for (i, (shape, fu, fd, p)) in cases.into_iter().enumerate() {
         let x = tensor(&shape, 10 + i as u64, 2.0);
@@ -73,8 +101,97 @@ fn filtered_lrelu_fast_matches_reference_on_stylegan3_layer_shapes() {
     }
     // The documented output sizes.
     let x = tensor(&[1, 1, 38, 38], 1, 1.0);
-    let y = filtered_lrelu_fast(&x, Some(&fu2), Some(&fd2), None, &FilteredLrelu { up: 2, down: 2, padding: [9, 8, 9, 8], ..Default::default() }).unwrap();
+    let y = filtered_lrelu_fast(
+        &x,
+        Some(&fu2),
+        Some(&fd2),
+        None,
+        &FilteredLrelu { up: 2, down: 2, padding: [9, 8, 9, 8], ..Default::default() },
+    )
+    .unwrap();
     assert_eq!(y.dims(), &[1, 1, 36, 36]);
+}
+
+/// The training node (fused forward, hand-written backward) against the reference's autograd:
+/// the same values and the same gradients for input and bias, in float32 (fused forward) and
+/// float64 (unfused forward), for every StyleGAN3 layer kind, with clamps that cut.
+#[test]
+fn filtered_lrelu_training_node_matches_the_reference_and_its_gradients() {
+    let fu2 = taps(firwin(12, 2.0, 12.0, 32.0).unwrap());
+    let fu4 = taps(firwin(24, 8.0, 19.3 * 2.0, 128.0).unwrap());
+    let fd2 = taps(firwin(12, 3.175, 4.825 * 2.0, 32.0).unwrap());
+    let radial = Tensor::from_vec(
+        radial_lowpass(12, 2.0, 12.0, 32.0).unwrap().into_iter().map(|v| v as f32).collect::<Vec<_>>(),
+        (12, 12),
+        &Device::Cpu,
+    )
+    .unwrap();
+    let asym_u = Tensor::new(&[0.1f32, 0.5, 0.3, 0.1, 0.0, -0.05], &Device::Cpu).unwrap();
+    let asym_d = Tensor::new(&[[0.2f32, 0.1, 0.0], [0.3, 0.1, 0.05], [0.05, 0.1, 0.1]], &Device::Cpu).unwrap();
+    let cases: Vec<(Vec<usize>, Option<&Tensor>, Option<&Tensor>, FilteredLrelu)> = vec![
+        (
+            vec![2, 3, 38, 38],
+            Some(&fu2),
+            Some(&fd2),
+            FilteredLrelu { up: 2, down: 2, padding: [9, 8, 9, 8], clamp: Some(1.0), ..Default::default() },
+        ),
+        (
+            vec![1, 2, 38, 38],
+            Some(&fu4),
+            Some(&fd2),
+            FilteredLrelu { up: 4, down: 2, padding: [-6, -9, -6, -9], clamp: Some(0.5), ..Default::default() },
+        ),
+        (
+            vec![1, 3, 36, 36],
+            Some(&fu2),
+            Some(&radial),
+            FilteredLrelu { up: 2, down: 2, padding: [11, 10, 11, 10], ..Default::default() },
+        ),
+        (
+            vec![1, 2, 30, 28],
+            Some(&fu2),
+            Some(&fd2),
+            FilteredLrelu { up: 2, down: 2, padding: [-9, -10, -7, -10], ..Default::default() },
+        ),
+        (
+            vec![2, 3, 16, 16],
+            None,
+            None,
+            FilteredLrelu { gain: 1.0, slope: 1.0, clamp: Some(0.3), ..Default::default() },
+        ),
+        (
+            vec![1, 2, 9, 11],
+            Some(&asym_u),
+            Some(&asym_d),
+            FilteredLrelu { up: 2, down: 3, padding: [2, 3, 1, 4], flip_filter: true, ..Default::default() },
+        ),
+    ];
+    for (i, (shape, fu, fd, p)) in cases.into_iter().enumerate() {
+        for dt in [DType::F32, DType::F64] {
+            let x0 = tensor(&shape, 30 + i as u64, 2.0).to_dtype(dt).unwrap();
+            let b0 = tensor(&[shape[1]], 40 + i as u64, 0.5).to_dtype(dt).unwrap();
+            let (fu, fd) = (fu.map(|f| f.to_dtype(dt).unwrap()), fd.map(|f| f.to_dtype(dt).unwrap()));
+            let run = |tracked: bool| {
+                let (x, b) = (Var::from_tensor(&x0).unwrap(), Var::from_tensor(&b0).unwrap());
+                let f = if tracked { filtered_lrelu_tracked } else { filtered_lrelu_ref };
+                let y = f(x.as_tensor(), fu.as_ref(), fd.as_ref(), Some(b.as_tensor()), &p).unwrap();
+                let probe = tensor(y.dims(), 50 + i as u64, 1.0).to_dtype(dt).unwrap();
+                let grads = (&y * &probe).unwrap().sum_all().unwrap().backward().unwrap();
+                let f64s = |t: &Tensor| -> Vec<f32> { vec(&t.to_dtype(DType::F32).unwrap()) };
+                (f64s(&y), f64s(grads.get(x.as_tensor()).unwrap()), f64s(grads.get(b.as_tensor()).unwrap()))
+            };
+            let (ry, rgx, rgb) = run(false);
+            let (ty, tgx, tgb) = run(true);
+            let tol = if dt == DType::F32 { 2e-6 } else { 1e-6 };
+            for (what, r, t) in [("value", &ry, &ty), ("input gradient", &rgx, &tgx), ("bias gradient", &rgb, &tgb)] {
+                assert_eq!(r.len(), t.len(), "case {i} {dt:?}: {what} sizes");
+                let scale = common::max_abs(r).max(1.0);
+                let err = common::max_abs_diff(r, t);
+                assert!(err <= tol * scale, "case {i} {dt:?}: {what} differs by {err} (max |ref| {scale})");
+                assert!(common::max_abs(r) > 0.05, "case {i} {dt:?}: degenerate {what}");
+            }
+        }
+    }
 }
 
 #[test]
@@ -99,7 +216,10 @@ fn filtered_lrelu_without_filters_is_bias_lrelu_gain_clamp() {
     let p = FilteredLrelu { clamp: Some(256.0), ..Default::default() };
     let s2 = std::f32::consts::SQRT_2;
     let want = [-1.75 * 0.2 * s2, -0.25 * 0.2 * s2, 0.75 * s2, 256.0];
-    for y in [filtered_lrelu_ref(&x, None, None, Some(&b), &p).unwrap(), filtered_lrelu_fast(&x, None, None, Some(&b), &p).unwrap()] {
+    for y in [
+        filtered_lrelu_ref(&x, None, None, Some(&b), &p).unwrap(),
+        filtered_lrelu_fast(&x, None, None, Some(&b), &p).unwrap(),
+    ] {
         let y = vec(&y);
         for (a, w) in y.iter().zip(want) {
             assert!((a - w).abs() < 1e-6, "{y:?} vs {want:?}");

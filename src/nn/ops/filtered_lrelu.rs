@@ -22,7 +22,8 @@ use candle_core::{DType, Tensor};
 use crate::nn::config::Activation;
 use crate::nn::ops::bias_act::{BiasAct, bias_act};
 use crate::nn::ops::filtered_lrelu_cpu::{FusedFilteredLrelu, FusedParams};
-use crate::nn::ops::upfirdn2d::{UpFirDn, filter_size, output_len, upfirdn2d};
+use crate::nn::ops::filtered_lrelu_grad::{FilteredLreluGrad, LreluGainClamp};
+use crate::nn::ops::upfirdn2d::{UpFirDn, cpu_op, filter_size, output_len, upfirdn2d};
 use crate::{Error, Result};
 
 /// Parameters of one `filtered_lrelu` call (NVIDIA's keyword arguments).
@@ -44,14 +45,28 @@ pub struct FilteredLrelu {
 
 impl Default for FilteredLrelu {
     fn default() -> Self {
-        Self { up: 1, down: 1, padding: [0; 4], gain: std::f64::consts::SQRT_2, slope: 0.2, clamp: None, flip_filter: false }
+        Self {
+            up: 1,
+            down: 1,
+            padding: [0; 4],
+            gain: std::f64::consts::SQRT_2,
+            slope: 0.2,
+            clamp: None,
+            flip_filter: false,
+        }
     }
 }
 
 /// Bytes of up-sampled signal the reference keeps alive at once (per chunk of channels).
 const REF_CHUNK_BYTES: usize = 256 << 20;
 
-fn check(x: &Tensor, fu: Option<&Tensor>, fd: Option<&Tensor>, b: Option<&Tensor>, p: &FilteredLrelu) -> Result<[usize; 4]> {
+fn check(
+    x: &Tensor,
+    fu: Option<&Tensor>,
+    fd: Option<&Tensor>,
+    b: Option<&Tensor>,
+    p: &FilteredLrelu,
+) -> Result<[usize; 4]> {
     let (_, c, h, w) = x.dims4()?;
     if p.up == 0 || p.down == 0 {
         return Err(Error::Invalid(format!("filtered_lrelu: up {} and down {} must be ≥ 1", p.up, p.down)));
@@ -114,11 +129,7 @@ fn filtered_lrelu_ref_chunked(
             Some(bs) => bias_act(&xs, Some(bs), &BiasAct::new(Activation::Linear))?,
             None => xs,
         };
-        let up = UpFirDn::default()
-            .up(p.up)
-            .padding(p.padding)
-            .gain((p.up * p.up) as f64)
-            .flip_filter(p.flip_filter);
+        let up = UpFirDn::default().up(p.up).padding(p.padding).gain((p.up * p.up) as f64).flip_filter(p.flip_filter);
         y = upfirdn2d(&y, fu, &up)?;
         let act = BiasAct::new(Activation::Lrelu).with_alpha(p.slope).with_gain(p.gain).with_clamp(p.clamp);
         y = bias_act(&y, None, &act)?;
@@ -141,6 +152,21 @@ pub fn filtered_lrelu_fast(
     b: Option<&Tensor>,
     p: &FilteredLrelu,
 ) -> Result<Tensor> {
+    match fused_op(x, fu, fd, b, p)? {
+        Some(op) => Ok(x.contiguous()?.apply_op1_no_bwd(&op)?),
+        None => filtered_lrelu_ref(x, fu, fd, b, p),
+    }
+}
+
+/// The fused CPU kernel of one call (the bias's values folded in), or `None` where it does not
+/// apply (other devices and dtypes, 2-D up filters, other sampling factors).
+pub(crate) fn fused_op(
+    x: &Tensor,
+    fu: Option<&Tensor>,
+    fd: Option<&Tensor>,
+    b: Option<&Tensor>,
+    p: &FilteredLrelu,
+) -> Result<Option<FusedFilteredLrelu>> {
     let [th, tw, oh, ow] = check(x, fu, fd, b, p)?;
     let fd_2d = fd.is_some_and(|f| f.rank() == 2);
     let fu_len = fu.map_or(1, |f| f.elem_count());
@@ -151,7 +177,7 @@ pub fn filtered_lrelu_fast(
         || fd.is_some_and(|f| f.rank() == 2 && f.dim(0).ok() != f.dim(1).ok())
         || !FusedFilteredLrelu::supports(p.up, p.down, fu_len, fd_len, fd_2d)
     {
-        return filtered_lrelu_ref(x, fu, fd, b, p);
+        return Ok(None);
     }
     let host = |t: Option<&Tensor>| -> Result<Option<Vec<f32>>> {
         t.map(|t| Ok(t.to_dtype(DType::F32)?.flatten_all()?.to_vec1::<f32>()?)).transpose()
@@ -168,7 +194,7 @@ pub fn filtered_lrelu_fast(
     let fu = host(fu)?.map(|v| flip(v.into_iter().map(|t| t * up_gain).collect())).unwrap_or_else(|| vec![up_gain]);
     let fd = host(fd)?.map(flip).unwrap_or_else(|| vec![1.0]);
     let (_, _, h, w) = x.dims4()?;
-    let op = FusedFilteredLrelu::new(FusedParams {
+    Ok(Some(FusedFilteredLrelu::new(FusedParams {
         up_filter: fu,
         down_filter: fd,
         down_2d: fd_2d,
@@ -182,13 +208,13 @@ pub fn filtered_lrelu_fast(
         in_hw: [h, w],
         tmp_hw: [th, tw],
         out_hw: [oh, ow],
-    });
-    Ok(x.contiguous()?.apply_op1_no_bwd(&op)?)
+    })))
 }
 
-/// The fast path where it applies, else the reference — always the reference when the input or
-/// the bias is part of an autograd graph (training), since the fast kernel has no backward, and
-/// under an [`crate::nn::ops::activation_tape`] (whose patterns only the reference records).
+/// The fast path where it applies, else the reference. In autograd graphs (training: the input
+/// or the bias tracked) on the CPU, the single graph node of [`super::filtered_lrelu_grad`]
+/// (fused forward, hand-written backward); under an [`crate::nn::ops::activation_tape`] (whose
+/// patterns only the reference records), and on other devices, the reference.
 pub fn filtered_lrelu(
     x: &Tensor,
     fu: Option<&Tensor>,
@@ -196,10 +222,42 @@ pub fn filtered_lrelu(
     b: Option<&Tensor>,
     p: &FilteredLrelu,
 ) -> Result<Tensor> {
-    if x.track_op() || b.is_some_and(Tensor::track_op) || crate::nn::ops::activation_tape::is_active() {
+    if crate::nn::ops::activation_tape::is_active() {
+        return filtered_lrelu_ref(x, fu, fd, b, p);
+    }
+    if x.track_op() || b.is_some_and(Tensor::track_op) {
+        if x.device().is_cpu() && matches!(x.dtype(), DType::F32 | DType::F64) {
+            return filtered_lrelu_tracked(x, fu, fd, b, p);
+        }
         return filtered_lrelu_ref(x, fu, fd, b, p);
     }
     filtered_lrelu_fast(x, fu, fd, b, p)
+}
+
+/// `filtered_lrelu` as one autograd node ([`FilteredLreluGrad`]; CPU, float32 or float64): the
+/// same values and gradients as [`filtered_lrelu_ref`], without its up-sampled intermediates.
+pub fn filtered_lrelu_tracked(
+    x: &Tensor,
+    fu: Option<&Tensor>,
+    fd: Option<&Tensor>,
+    b: Option<&Tensor>,
+    p: &FilteredLrelu,
+) -> Result<Tensor> {
+    check(x, fu, fd, b, p)?;
+    let up = UpFirDn::default().up(p.up).padding(p.padding).gain((p.up * p.up) as f64).flip_filter(p.flip_filter);
+    let down = UpFirDn::default().down(p.down).flip_filter(p.flip_filter);
+    let op = FilteredLreluGrad {
+        up: cpu_op(fu, &up)?,
+        down: cpu_op(fd, &down)?,
+        act: LreluGainClamp { slope: p.slope, gain: p.gain, clamp: p.clamp },
+        fused: fused_op(x, fu, fd, b, p)?,
+    };
+    let (_, c, _, _) = x.dims4()?;
+    let b = match b {
+        Some(b) => b.to_dtype(x.dtype())?.contiguous()?,
+        None => Tensor::zeros(c, x.dtype(), x.device())?,
+    };
+    Ok(x.contiguous()?.apply_op2(&b, op)?)
 }
 
 #[cfg(test)]

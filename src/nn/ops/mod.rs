@@ -7,7 +7,7 @@
 //! | [`activation_tape`] | frozen leaky-ReLU/clamp patterns for training's finite-difference regularisers |
 //! | [`bias_act`] | bias + nonlinearity + gain + clamp (`torch_utils/ops/bias_act.py`); fast CPU path in [`bias_act_cpu`] |
 //! | [`upfirdn2d`] | upsample, FIR filter, downsample; `setup_filter`, `upsample2d`, `downsample2d`, `filter2d`; direct kernel with backward in [`upfirdn2d_cpu`] |
-//! | [`filtered_lrelu`] | StyleGAN3's bias + up-sample + leaky ReLU + down-sample (`torch_utils/ops/filtered_lrelu.py`); fused CPU kernel in [`filtered_lrelu_cpu`] |
+//! | [`filtered_lrelu`] | StyleGAN3's bias + up-sample + leaky ReLU + down-sample (`torch_utils/ops/filtered_lrelu.py`); fused CPU kernel in [`filtered_lrelu_cpu`], one autograd node with its backward in [`filtered_lrelu_grad`] |
 //! | [`normalize`] | `normalize_2nd_moment` |
 //! | [`fully_connected`] | the equalised-learning-rate `FullyConnectedLayer` |
 //! | [`transposed_conv`] | transposed convolution: reference and polyphase fast path |
@@ -28,6 +28,7 @@ pub mod conv2d_resample;
 pub mod conv_im2col;
 pub mod filtered_lrelu;
 pub mod filtered_lrelu_cpu;
+pub mod filtered_lrelu_grad;
 pub mod fully_connected;
 pub mod modulated_conv;
 pub mod normalize;
