@@ -6,7 +6,7 @@
 //! same function as NVIDIA's float64 rerun (seed 85).
 //!
 //! ```text
-//! STYLESCOPE_FIXTURES=../shared/fixtures cargo run --release --example eq_precision -- \
+//! STYLESCOPE_FIXTURES=../shared/fixtures cargo run --no-default-features --example eq_precision -- \
 //!     [--nets sg3t_64,sg3r_64] [--metrics eqt_int,eqt_frac,eqr] [--batches 0-15] [--out rows.jsonl]
 //! ```
 //! Results and reading: `docs/equivariance-precision.md`.
