@@ -159,31 +159,42 @@ impl BatchTransform {
     }
 }
 
-/// `[Σ (ref − img)²·mask, Σ mask]`: products in float32, sums in float64.
+/// `[Σ (ref − img)²·mask, Σ mask]`: products in float32, sums in float64 — or everything in
+/// float64 when the reference or the image is float64 (the precision reference).
 pub fn masked_sums(reference: &Tensor, img: &Tensor, mask: &Tensor) -> Result<[f64; 2]> {
-    let host =
-        |t: &Tensor| -> Result<Vec<f32>> { Ok(t.to_dtype(candle_core::DType::F32)?.flatten_all()?.to_vec1::<f32>()?) };
+    use candle_core::DType;
+    let f64_path = reference.dtype() == DType::F64 || img.dtype() == DType::F64;
+    let dt = if f64_path { DType::F64 } else { DType::F32 };
+    let host = |t: &Tensor| -> Result<Vec<f64>> {
+        let v = t.to_dtype(dt)?.flatten_all()?;
+        Ok(if f64_path { v.to_vec1::<f64>()? } else { v.to_vec1::<f32>()?.into_iter().map(f64::from).collect() })
+    };
     let (r, i, m) = (host(reference)?, host(img)?, host(mask)?);
     if r.len() != i.len() || r.len() != m.len() {
         return Err(Error::Invalid(format!("masked_sums: sizes {} / {} / {}", r.len(), i.len(), m.len())));
     }
     let mut s = [0f64; 2];
     for ((&r, &i), &m) in r.iter().zip(&i).zip(&m) {
-        let d = r - i;
-        s[0] += (d * d * m) as f64;
-        s[1] += m as f64;
+        s[0] += if f64_path {
+            (r - i) * (r - i) * m
+        } else {
+            let d = r as f32 - i as f32;
+            f64::from(d * d * m as f32)
+        };
+        s[1] += m;
     }
     Ok(s)
 }
 
-/// The sums of one batch: `ws` `[B, num_ws, w_dim]`, the batch's transform.
-pub fn batch_sums(
+/// What one batch compares: `(reference, image, mask)`, each `[B, C, H, W]`, from `ws`
+/// `[B, num_ws, w_dim]` and the batch's transform (steps 1–4 of the module docs).
+pub fn batch_terms(
     g: &Generator,
     kind: EqKind,
     ws: &Tensor,
     transform: BatchTransform,
     monitor: &dyn Monitor,
-) -> Result<[f64; 2]> {
+) -> Result<(Tensor, Tensor, Tensor)> {
     let synth = |m: Mat3| -> Result<Tensor> {
         let opts = SynthesisOptions { input_transform: Some(m), ..Default::default() };
         Ok(g.synthesis(ws, &opts)?.image)
@@ -195,20 +206,33 @@ pub fn batch_sums(
     match (kind, transform) {
         (EqKind::IntegerTranslation, BatchTransform::Translate([tx, ty])) => {
             let (reference, mask) = apply_integer_translation(&orig, tx as f64, ty as f64)?;
-            masked_sums(&reference, &img, &mask)
+            Ok((reference, img, mask))
         }
         (EqKind::FractionalTranslation, BatchTransform::Translate([tx, ty])) => {
             let (reference, mask) = apply_fractional_translation(&orig, tx as f64, ty as f64, 3)?;
-            masked_sums(&reference, &img, &mask)
+            Ok((reference, img, mask))
         }
         (EqKind::Rotation, BatchTransform::Rotate(angle)) => {
             let (reference, ref_mask) = apply_fractional_rotation(&orig, angle as f64, 3)?;
             monitor.check()?;
             let (pseudo, pseudo_mask) = apply_fractional_pseudo_rotation(&img, angle as f64, 3)?;
-            masked_sums(&reference, &pseudo, &(ref_mask * pseudo_mask)?)
+            let mask = (ref_mask.to_dtype(pseudo_mask.dtype())? * pseudo_mask)?;
+            Ok((reference, pseudo, mask))
         }
         (kind, t) => Err(Error::Invalid(format!("{} cannot use the transform {t:?}", kind.short_name()))),
     }
+}
+
+/// The sums of one batch: `ws` `[B, num_ws, w_dim]`, the batch's transform.
+pub fn batch_sums(
+    g: &Generator,
+    kind: EqKind,
+    ws: &Tensor,
+    transform: BatchTransform,
+    monitor: &dyn Monitor,
+) -> Result<[f64; 2]> {
+    let (reference, img, mask) = batch_terms(g, kind, ws, transform, monitor)?;
+    masked_sums(&reference, &img, &mask)
 }
 
 /// Runs one equivariance metric: `opts.num_batches()` batches from `draws`, progress per batch

@@ -198,4 +198,18 @@ impl Checkpoint {
         let weights = self.weights(&network.key, device)?;
         Generator::new(config.clone(), &weights, device).map_err(|e| e.in_file(&self.path))
     }
+
+    /// [`Checkpoint::load_generator`] computing in float64 (weights cast from float32; StyleGAN3
+    /// only): the precision reference that measures float32 rounding, far slower.
+    pub fn load_generator_f64(&self, device: &Device) -> Result<Generator> {
+        let network = self.generator_network()?;
+        let NetworkKind::Generator(config) = &network.kind else {
+            return Err(Error::Format("not a generator".into()).in_file(&self.path));
+        };
+        if !matches!(config, GeneratorConfig::StyleGan3(_)) {
+            return Err(Error::Unsupported("float64 computation is only built for StyleGAN3".into()).in_file(&self.path));
+        }
+        let weights = self.weights(&network.key, device)?.to_float64()?;
+        Generator::new(config.clone(), &weights, device).map_err(|e| e.in_file(&self.path))
+    }
 }

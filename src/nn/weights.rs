@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
-use candle_core::Tensor;
+use candle_core::{DType, Tensor};
 
 use crate::{Error, Result};
 
@@ -67,5 +67,17 @@ impl Weights {
 
     pub fn into_map(self) -> BTreeMap<String, Tensor> {
         self.tensors
+    }
+
+    /// The same tensors with every floating-point one cast to float64 (integer tensors kept): a
+    /// network built from them computes in float64, the precision reference for float32 rounding.
+    /// Cast values are exact, so filters hold the same float32 taps, as in NVIDIA's float64 rerun.
+    pub fn to_float64(&self) -> Result<Self> {
+        let mut map = BTreeMap::new();
+        for (name, t) in &self.tensors {
+            let t = if t.dtype().is_float() { t.to_dtype(DType::F64)? } else { t.clone() };
+            map.insert(name.clone(), t);
+        }
+        Ok(Self::new(map))
     }
 }

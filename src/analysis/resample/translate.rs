@@ -1,5 +1,6 @@
 //! Integer and fractional (Lanczos-3) translation with validity masks (`metrics/equivariance.py`,
 //! reference §1.6.3 steps 4–5). Translations are in image units: content moves by `+t·W` pixels.
+//! Both keep the input's dtype (float64 images stay float64: the precision reference).
 
 use candle_core::{DType, Tensor};
 
@@ -16,6 +17,18 @@ pub(super) fn tensor(v: Vec<f32>, dims: [usize; 4], like: &Tensor) -> Result<Ten
     Ok(Tensor::from_vec(v, dims.to_vec(), like.device())?)
 }
 
+/// `x [N, C, H, W]` as host float64 values (exact for float32 input).
+fn host_f64(x: &Tensor) -> Result<(Vec<f64>, [usize; 4])> {
+    let (n, c, h, w) = x.dims4()?;
+    Ok((x.to_dtype(DType::F64)?.flatten_all()?.to_vec1::<f64>()?, [n, c, h, w]))
+}
+
+/// Float64 values as a tensor of `like`'s dtype (float64 stays, float32 rounds to nearest).
+fn tensor_like(v: Vec<f64>, dims: [usize; 4], like: &Tensor) -> Result<Tensor> {
+    let t = Tensor::from_vec(v, dims.to_vec(), like.device())?;
+    Ok(if like.dtype() == DType::F64 { t } else { t.to_dtype(DType::F32)? })
+}
+
 fn check_t(tx: f64, ty: f64) -> Result<()> {
     if tx.is_finite() && ty.is_finite() {
         Ok(())
@@ -29,11 +42,11 @@ fn check_t(tx: f64, ty: f64) -> Result<()> {
 /// content. Returns `(shifted, mask)`, both `[N, C, H, W]`.
 pub fn apply_integer_translation(x: &Tensor, tx: f64, ty: f64) -> Result<(Tensor, Tensor)> {
     check_t(tx, ty)?;
-    let (src, [n, c, h, w]) = host(x)?;
+    let (src, [n, c, h, w]) = host_f64(x)?;
     let ix = ((tx * w as f64) as f32).round_ties_even() as i64;
     let iy = ((ty * h as f64) as f32).round_ties_even() as i64;
-    let mut z = vec![0f32; src.len()];
-    let mut m = vec![0f32; src.len()];
+    let mut z = vec![0f64; src.len()];
+    let mut m = vec![0f64; src.len()];
     if ix.unsigned_abs() < w as u64 && iy.unsigned_abs() < h as u64 {
         let (w_i, h_i) = (w as i64, h as i64);
         for plane in 0..n * c {
@@ -47,7 +60,7 @@ pub fn apply_integer_translation(x: &Tensor, tx: f64, ty: f64) -> Result<(Tensor
             }
         }
     }
-    Ok((tensor(z, [n, c, h, w], x)?, tensor(m, [n, c, h, w], x)?))
+    Ok((tensor_like(z, [n, c, h, w], x)?, tensor_like(m, [n, c, h, w], x)?))
 }
 
 /// The 6 Lanczos-3 taps for a fractional offset `f ∈ [0, 1)`, for `k = −b..=a` (`b = a − 1`),
@@ -73,7 +86,7 @@ pub fn apply_fractional_translation(x: &Tensor, tx: f64, ty: f64, a: usize) -> R
     if a == 0 {
         return Err(Error::Invalid("Lanczos order must be at least 1".into()));
     }
-    let (src, [n, c, h, w]) = host(x)?;
+    let (src, [n, c, h, w]) = host_f64(x)?;
     let a = a as i64;
     let b = a - 1;
     let (txw, tyh) = ((tx * w as f64) as f32, (ty * h as f64) as f32);
@@ -81,7 +94,7 @@ pub fn apply_fractional_translation(x: &Tensor, tx: f64, ty: f64, a: usize) -> R
     let (fx, fy) = (txw - ix as f32, tyh - iy as f32);
     let (hx, hy) = (lanczos_taps(fx, a), lanczos_taps(fy, a));
     let (w_i, h_i) = (w as i64, h as i64);
-    let mut z = vec![0f32; src.len()];
+    let mut z = vec![0f64; src.len()];
     let mut tmp = vec![0f64; h * w];
     for plane in 0..n * c {
         let s = &src[plane * h * w..(plane + 1) * h * w];
@@ -92,7 +105,7 @@ pub fn apply_fractional_translation(x: &Tensor, tx: f64, ty: f64, a: usize) -> R
                 for (j, hv) in hx.iter().enumerate() {
                     let q = xx - ix - (j as i64 - b);
                     if (0..w_i).contains(&q) {
-                        acc += hv * s[yy * w + q as usize] as f64;
+                        acc += hv * s[yy * w + q as usize];
                     }
                 }
                 tmp[yy * w + xx as usize] = acc;
@@ -109,11 +122,11 @@ pub fn apply_fractional_translation(x: &Tensor, tx: f64, ty: f64, a: usize) -> R
                         acc += hv * tmp[q as usize * w + xx];
                     }
                 }
-                d[yy as usize * w + xx] = acc as f32;
+                d[yy as usize * w + xx] = acc;
             }
         }
     }
-    let mut m = vec![0f32; src.len()];
+    let mut m = vec![0f64; src.len()];
     let (mx0, mx1) = ((ix + a).max(0), (ix - b).min(0) + w_i);
     let (my0, my1) = ((iy + a).max(0), (iy - b).min(0) + h_i);
     if mx0 < mx1 && my0 < my1 {
@@ -124,5 +137,5 @@ pub fn apply_fractional_translation(x: &Tensor, tx: f64, ty: f64, a: usize) -> R
             }
         }
     }
-    Ok((tensor(z, [n, c, h, w], x)?, tensor(m, [n, c, h, w], x)?))
+    Ok((tensor_like(z, [n, c, h, w], x)?, tensor_like(m, [n, c, h, w], x)?))
 }

@@ -15,7 +15,9 @@
 //! | [`init_rng`] | seeded draws for initial weights |
 //!
 //! Computation is float32 throughout: NVIDIA's FP16 layers (`use_fp16`) only run in half precision
-//! on CUDA, and the golden outputs are float32.
+//! on CUDA, and the golden outputs are float32. A network built from float64 weights
+//! ([`crate::nn::weights::Weights::to_float64`]) computes in float64 instead: the precision
+//! reference that measures our float32 rounding (`docs/equivariance-precision.md`).
 
 pub mod align;
 pub mod builder;
@@ -94,6 +96,14 @@ impl Sg3Synthesis {
         Ok(Self { config: config.clone(), input: Box::new(input), layers, device: device.clone() })
     }
 
+    /// The dtype the network computes in: float64 when built from float64 weights, else float32.
+    pub fn dtype(&self) -> DType {
+        match self.input.weight.dtype() {
+            DType::F64 => DType::F64,
+            _ => DType::F32,
+        }
+    }
+
     /// The names [`Capture`] knows, in forward order: `input`, the layers, `output`.
     pub fn layer_names(&self) -> Vec<String> {
         let mut names = vec!["input".to_string()];
@@ -116,7 +126,7 @@ impl Sg3Synthesis {
                 ws.dims()
             )));
         }
-        let ws = ws.to_dtype(DType::F32)?.to_device(&self.device)?;
+        let ws = ws.to_dtype(self.dtype())?.to_device(&self.device)?;
         let row = |i: usize| -> Result<Tensor> { Ok(ws.i((.., i))?.contiguous()?) };
         let mut out = vec![("input".to_string(), self.input.affine.forward(&row(0)?)?)];
         for (i, layer) in self.layers.iter().enumerate() {
@@ -149,7 +159,7 @@ impl Sg3Synthesis {
         };
         let record = !matches!(opts.capture, Capture::Nothing);
         let transform = opts.input_transform.as_ref().map(transform::transform_buffer).transpose()?;
-        let ws = ws.to_dtype(DType::F32)?.to_device(&self.device)?;
+        let ws = ws.to_dtype(self.dtype())?.to_device(&self.device)?;
         let row = |i: usize| -> Result<Tensor> { Ok(ws.i((.., i))?.contiguous()?) };
 
         let mut captured = Vec::new();
