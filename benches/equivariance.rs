@@ -32,10 +32,15 @@ fn pin_thread_count() {
 
 fn main() {
     pin_thread_count();
-    let samples: usize = std::env::var("STYLESCOPE_BENCH_SAMPLES").ok().and_then(|v| v.parse().ok()).unwrap_or(32).max(4);
-    let named: Vec<MetricId> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).filter_map(|a| MetricId::parse(&a).ok()).collect();
+    let samples: usize =
+        std::env::var("STYLESCOPE_BENCH_SAMPLES").ok().and_then(|v| v.parse().ok()).unwrap_or(32).max(4);
+    let named: Vec<MetricId> =
+        std::env::args().skip(1).filter(|a| !a.starts_with('-')).filter_map(|a| MetricId::parse(&a).ok()).collect();
     let metrics = if named.is_empty() { vec![MetricId::Eqt50kFrac] } else { named };
-    println!("equivariance benchmark: {samples} samples per run, batches of 4, {} threads", candle_core::utils::get_num_threads());
+    println!(
+        "equivariance benchmark: {samples} samples per run, batches of 4, {} threads",
+        candle_core::utils::get_num_threads()
+    );
     for net in ["sg3t_64", "sg3r_64"] {
         let path = fixtures().join(net).join("network.pkl");
         let g = match Checkpoint::open(&path).and_then(|c| c.load_generator(&Device::Cpu)) {
@@ -50,7 +55,8 @@ fn main() {
             let run = |n: usize| {
                 let mut draws = Draws::seeded(0).unwrap_or_else(|e| panic!("{e}"));
                 let o = EquivarianceOptions { num_samples: n, ..opts };
-                compute_equivariance(&g, metric.eq_kind(), &mut draws, &o, &Silent).unwrap_or_else(|e| panic!("{net} {metric}: {e}"))
+                compute_equivariance(&g, metric.eq_kind(), &mut draws, &o, &Silent)
+                    .unwrap_or_else(|e| panic!("{net} {metric}: {e}"))
             };
             run(4); // warm-up
             let start = Instant::now();
@@ -72,7 +78,10 @@ fn main() {
             for _ in 0..opts.num_batches() * 2 {
                 g.synthesis(
                     &ws,
-                    &SynthesisOptions { input_transform: Some([[1.0, 0.0, 0.01], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]), ..Default::default() },
+                    &SynthesisOptions {
+                        input_transform: Some([[1.0, 0.0, 0.01], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]),
+                        ..Default::default()
+                    },
                 )
                 .unwrap_or_else(|e| panic!("{e}"));
             }

@@ -27,11 +27,7 @@ pub enum Error {
     #[error("unsupported: {0}")]
     Unsupported(String),
     #[error("tensor `{name}` has shape {found:?}, expected {expected:?}")]
-    Shape {
-        name: String,
-        expected: Vec<usize>,
-        found: Vec<usize>,
-    },
+    Shape { name: String, expected: Vec<usize>, found: Vec<usize> },
     #[error("missing tensor `{0}`")]
     MissingTensor(String),
     /// A bad argument from the user or a caller (seed list, direction width, transform, ...).
@@ -62,10 +58,7 @@ impl Error {
     pub fn in_file(self, path: &Path) -> Error {
         match self {
             Error::File { .. } => self,
-            other => Error::File {
-                path: path.to_path_buf(),
-                inner: Box::new(other),
-            },
+            other => Error::File { path: path.to_path_buf(), inner: Box::new(other) },
         }
     }
 

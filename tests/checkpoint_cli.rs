@@ -31,19 +31,29 @@ fn scratch(name: &str) -> PathBuf {
 
 #[test]
 fn inspect_reports_the_manifest_figures() {
-    for (net, family, num_ws) in [("sg2_64", "StyleGAN2", 10), ("sg3t_64", "StyleGAN3-T", 16), ("sg3r_64", "StyleGAN3-R", 16)] {
+    for (net, family, num_ws) in
+        [("sg2_64", "StyleGAN2", 10), ("sg3t_64", "StyleGAN3-T", 16), ("sg3r_64", "StyleGAN3-R", 16)]
+    {
         let dir = require_fixture!(net);
-        let manifest: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+        let manifest: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
         let report = inspect_json(&dir.join("network.pkl"));
         assert_eq!(report["format"]["protocol"], 4);
-        let keys: Vec<&str> = report["networks"].as_array().unwrap().iter().map(|n| n["key"].as_str().unwrap()).collect();
+        let keys: Vec<&str> =
+            report["networks"].as_array().unwrap().iter().map(|n| n["key"].as_str().unwrap()).collect();
         assert_eq!(keys, ["G", "D", "G_ema"]);
         let g = network(&report, "G_ema");
         assert_eq!(g["num_params"], manifest["constructor"]["num_params_G_ema"], "{net}");
         assert_eq!(network(&report, "D")["num_params"], manifest["constructor"]["num_params_D"], "{net}");
         assert_eq!(g["family"], family);
-        assert_eq!((g["img_resolution"].as_u64(), g["z_dim"].as_u64(), g["w_dim"].as_u64()), (Some(64), Some(64), Some(64)));
-        assert_eq!((g["c_dim"].as_u64(), g["num_ws"].as_u64(), g["mapping_layers"].as_u64()), (Some(0), Some(num_ws), Some(2)));
+        assert_eq!(
+            (g["img_resolution"].as_u64(), g["z_dim"].as_u64(), g["w_dim"].as_u64()),
+            (Some(64), Some(64), Some(64))
+        );
+        assert_eq!(
+            (g["c_dim"].as_u64(), g["num_ws"].as_u64(), g["mapping_layers"].as_u64()),
+            (Some(0), Some(num_ws), Some(2))
+        );
         // The per-module counts add up to the network's.
         let modules = g["modules"].as_array().unwrap();
         let sum: u64 = modules.iter().map(|m| m["num_params"].as_u64().unwrap()).sum();
@@ -59,7 +69,10 @@ fn inspect_text_has_the_table() {
     let out = stylescope(&["inspect", dir.join("network.pkl").to_str().unwrap(), "--network", "G_ema"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("StyleGAN3-T: 64×64, 3 channels; z_dim 64, w_dim 64, c_dim 0, num_ws 16, mapping layers 2"), "{text}");
+    assert!(
+        text.contains("StyleGAN3-T: 64×64, 3 channels; z_dim 64, w_dim 64, c_dim 0, num_ws 16, mapping layers 2"),
+        "{text}"
+    );
     assert!(text.contains("parameters 146,981"), "{text}");
     assert!(text.contains("synthesis.L14_64_3") && text.contains("up_filter None"), "{text}");
     assert!(!text.contains("\nD  "), "only the requested network");

@@ -151,7 +151,10 @@ fn check_sg3_layers(net: &str) {
         let ema = f32_scalar(&ckpt, &format!("synthesis.{name}.magnitude_ema"));
         assert_eq!(ema, e["magnitude_ema"].as_f64().unwrap(), "{name} magnitude_ema");
         // Values the manifest does not list, checked against their definitions.
-        assert_eq!(l.tmp_sampling_rate, l.in_sampling_rate.max(l.out_sampling_rate) * if l.is_torgb { 1.0 } else { 2.0 });
+        assert_eq!(
+            l.tmp_sampling_rate,
+            l.in_sampling_rate.max(l.out_sampling_rate) * if l.is_torgb { 1.0 } else { 2.0 }
+        );
         assert_eq!(l.magnitude_ema_beta, m["constructor"]["G_kwargs"]["magnitude_ema_beta"].as_f64().unwrap());
     }
     let first = &expected[0];

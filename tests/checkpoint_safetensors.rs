@@ -80,7 +80,8 @@ fn round_trip(net: &str) {
     let a = pkl.weights("G_ema", &dev).unwrap();
     let b = back.weights("G_ema", &dev).unwrap();
     assert_eq!(a.names().collect::<Vec<_>>(), b.names().collect::<Vec<_>>());
-    let leftovers: Vec<String> = std::fs::read_dir(&scratch.0).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let leftovers: Vec<String> =
+        std::fs::read_dir(&scratch.0).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(leftovers.len(), 3, "no temporary files are left behind: {leftovers:?}");
 }
 

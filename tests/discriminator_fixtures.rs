@@ -57,7 +57,9 @@ fn logits_survive_safetensors_round_trip() {
 
 #[test]
 fn builder_reproduces_the_pickled_architecture() {
-    for (net, base, max, fp32) in [("sg2_64", 1024, 48, false), ("sg3t_64", 1024, 32, false), ("sg3r_64", 1024, 32, true)] {
+    for (net, base, max, fp32) in
+        [("sg2_64", 1024, 48, false), ("sg3t_64", 1024, 32, false), ("sg3r_64", 1024, 32, true)]
+    {
         let dir = require_fixture!(net);
         let ckpt = Checkpoint::open(&dir.join("network.pkl")).unwrap();
         let h = DiscriminatorHyper {

@@ -130,7 +130,15 @@ fn ctrl_c_stops_the_run_without_a_line_or_a_file() {
     let out = scratch("ctrl_c");
     let net = dir.join("network.pkl");
     let mut child = Command::new(env!("CARGO_BIN_EXE_stylescope"))
-        .args(["metrics", "--network", net.to_str().unwrap(), "--metrics", "eqt50k_int", "--results-dir", out.to_str().unwrap()])
+        .args([
+            "metrics",
+            "--network",
+            net.to_str().unwrap(),
+            "--metrics",
+            "eqt50k_int",
+            "--results-dir",
+            out.to_str().unwrap(),
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -60,9 +60,12 @@ fn replayed_draws_reproduce_nvidias_sums_and_psnr() {
         for metric in MetricId::ALL {
             let kind = metric.eq_kind();
             let short = kind.short_name();
-            let mut draws =
-                Draws::recorded(&dir.join(format!("eq_{short}_z.npy")), &dir.join(format!("eq_{short}_u.npy")), kind.uniforms_per_batch())
-                    .unwrap();
+            let mut draws = Draws::recorded(
+                &dir.join(format!("eq_{short}_z.npy")),
+                &dir.join(format!("eq_{short}_u.npy")),
+                kind.uniforms_per_batch(),
+            )
+            .unwrap();
             let (want, shape) = common::read_npy_f64(&dir.join(format!("eq_{short}_sums.npy")));
             assert_eq!(shape, [16, 2]);
             let want: Vec<[f64; 2]> = want.chunks(2).map(|c| [c[0], c[1]]).collect();
@@ -88,7 +91,10 @@ fn replayed_draws_reproduce_nvidias_sums_and_psnr() {
                         diff / noise
                     );
                     if diff > noise {
-                        failures.push(format!("{net} {metric} batch {b}: Σerr {} vs {} beyond the float32 noise bound {noise:.2e}", got[0], want[0]));
+                        failures.push(format!(
+                            "{net} {metric} batch {b}: Σerr {} vs {} beyond the float32 noise bound {noise:.2e}",
+                            got[0], want[0]
+                        ));
                     }
                 }
             }
@@ -102,7 +108,11 @@ fn replayed_draws_reproduce_nvidias_sums_and_psnr() {
             }
             if n == 16 {
                 let off = out.psnr() - official(net, metric);
-                eprintln!("{net} {metric}: official {:.4} dB, ours {:.4} dB ({off:+.5})", official(net, metric), out.psnr());
+                eprintln!(
+                    "{net} {metric}: official {:.4} dB, ours {:.4} dB ({off:+.5})",
+                    official(net, metric),
+                    out.psnr()
+                );
                 if off.abs() >= 0.01 {
                     failures.push(format!("{net} {metric}: {off:+.5} dB from the official table"));
                 }

@@ -8,9 +8,9 @@ mod sg3_common;
 use std::collections::HashMap;
 
 use candle_core::{Device, Tensor};
+use sg3_common::{hyper_from_manifest, manifest};
 use stylescope::nn::config::Sg3Config;
 use stylescope::nn::stylegan3::builder::{Sg3Hyper, init_weights, layer_filters};
-use sg3_common::{hyper_from_manifest, manifest};
 
 /// Parameters (not buffers) of a generator built from `config`, as `sum(p.numel() for p in G.parameters())`.
 fn parameter_count(c: &Sg3Config) -> usize {
@@ -22,7 +22,9 @@ fn parameter_count(c: &Sg3Config) -> usize {
     n += c.mapping.layers.iter().map(|l| fc(l.in_features, l.out_features)).sum::<usize>();
     n += c.input.channels * c.input.channels + fc(c.w_dim, 4);
     for l in &c.layers {
-        n += l.out_channels * l.in_channels * l.conv_kernel * l.conv_kernel + l.out_channels + fc(c.w_dim, l.in_channels);
+        n += l.out_channels * l.in_channels * l.conv_kernel * l.conv_kernel
+            + l.out_channels
+            + fc(c.w_dim, l.in_channels);
     }
     n
 }
@@ -48,12 +50,28 @@ fn stylegan3_t_1024_matches_the_reference_table() {
     assert_eq!(parameter_count(&c), 22_313_167);
     assert_eq!(c.num_ws, 16);
     assert_eq!((c.input.channels, c.input.size, c.input.sampling_rate, c.input.bandwidth), (512, [36, 36], 16.0, 2.0));
-    let cutoffs = [2.0, 3.175, 5.040, 8.0, 12.699, 20.159, 32.0, 50.797, 80.635, 128.0, 203.187, 322.540, 512.0, 512.0, 512.0];
-    let half_widths =
-        [6.0, 4.825, 10.960, 8.0, 19.301, 43.841, 32.0, 77.203, 47.365, 128.0, 308.813, 189.460, 118.346, 118.346, 118.346];
+    let cutoffs =
+        [2.0, 3.175, 5.040, 8.0, 12.699, 20.159, 32.0, 50.797, 80.635, 128.0, 203.187, 322.540, 512.0, 512.0, 512.0];
+    let half_widths = [
+        6.0, 4.825, 10.960, 8.0, 19.301, 43.841, 32.0, 77.203, 47.365, 128.0, 308.813, 189.460, 118.346, 118.346,
+        118.346,
+    ];
     let pads = [
-        [9, 8], [9, 8], [-6, -9], [9, 8], [-6, -9], [-6, -9], [9, 8], [-6, -9], [9, 8], [-6, -9], [-6, -9], [9, 8],
-        [9, 8], [-11, -12], [0, 0],
+        [9, 8],
+        [9, 8],
+        [-6, -9],
+        [9, 8],
+        [-6, -9],
+        [-6, -9],
+        [9, 8],
+        [-6, -9],
+        [9, 8],
+        [-6, -9],
+        [-6, -9],
+        [9, 8],
+        [9, 8],
+        [-11, -12],
+        [0, 0],
     ];
     let updown = [2, 2, 4, 2, 4, 4, 2, 4, 2, 4, 4, 2, 2, 2, 1];
     let tmp = [32, 32, 64, 64, 128, 256, 256, 512, 512, 1024, 2048, 2048, 2048, 2048, 1024];
@@ -113,7 +131,9 @@ fn stylegan3_512_and_256_match_the_reference_tables() {
         )
     );
     assert_eq!(parameter_count(&t512), 24_873_519);
-    let cut512 = [2.0, 2.997, 4.490, 6.727, 10.079, 15.102, 22.627, 33.903, 50.797, 76.109, 114.035, 170.860, 256.0, 256.0, 256.0];
+    let cut512 = [
+        2.0, 2.997, 4.490, 6.727, 10.079, 15.102, 22.627, 33.903, 50.797, 76.109, 114.035, 170.860, 256.0, 256.0, 256.0,
+    ];
     for (l, c) in t512.layers.iter().zip(cut512) {
         assert!((l.out_cutoff - c).abs() < 5e-4, "{}", l.name);
         assert_eq!(l.use_fp16, l.out_sampling_rate >= 64.0, "{}", l.name);
@@ -201,7 +221,9 @@ fn check_fixture(net: &str, dir: &std::path::Path) {
                     worst = worst.max(err);
                     checked += 1;
                 }
-                (s, d) => panic!("{key}: stored {:?}, designed {:?}", s.map(|t| t.dims().to_vec()), d.map(|f| f.shape())),
+                (s, d) => {
+                    panic!("{key}: stored {:?}, designed {:?}", s.map(|t| t.dims().to_vec()), d.map(|f| f.shape()))
+                }
             }
         }
     }

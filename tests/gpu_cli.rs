@@ -2,7 +2,6 @@
 //! fixture pickles: the GPU path writes NVIDIA's images, and the benchmark reports frames per
 //! second.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on failure (clippy.toml)
-
 #![cfg(feature = "gpu")]
 
 mod common;
@@ -12,10 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn stylescope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stylescope"))
-        .args(args)
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_stylescope")).args(args).output().unwrap()
 }
 
 fn scratch(name: &str) -> PathBuf {
@@ -32,10 +28,7 @@ fn stderr(o: &Output) -> String {
 #[test]
 fn generate_on_the_gpu_writes_nvidias_images() {
     let _ctx = require_gpu!();
-    for (net, extra) in [
-        ("sg2_64", vec![]),
-        ("sg3r_64", vec!["--translate", "0.13,-0.21", "--rotate", "17"]),
-    ] {
+    for (net, extra) in [("sg2_64", vec![]), ("sg3r_64", vec!["--translate", "0.13,-0.21", "--rotate", "17"])] {
         let dir = require_fixture!(net);
         let out = scratch(net);
         let pkl = dir.join("network.pkl");
@@ -56,11 +49,7 @@ fn generate_on_the_gpu_writes_nvidias_images() {
         let o = stylescope(&args);
         assert!(o.status.success(), "{net}: {}", stderr(&o));
         assert!(stderr(&o).contains("GPU engine on"), "{}", stderr(&o));
-        let want = if extra.is_empty() {
-            "img_seed85_psi1.0_const"
-        } else {
-            "xform_both_seed85_psi1.0"
-        };
+        let want = if extra.is_empty() { "img_seed85_psi1.0_const" } else { "xform_both_seed85_psi1.0" };
         let (got, shape) = common::read_npy_f32(&out.join("seed0085.npy"));
         let (reference, rshape) = common::read_npy_f32(&dir.join(format!("{want}.npy")));
         assert_eq!(shape, rshape);
@@ -72,12 +61,7 @@ fn generate_on_the_gpu_writes_nvidias_images() {
         let png = image::open(out.join("seed0085.png")).unwrap().to_rgb8();
         let u8_ref = candle_core::Tensor::read_npy(dir.join(format!("{want}_u8.npy"))).unwrap();
         let u8_ref = u8_ref.flatten_all().unwrap().to_vec1::<u8>().unwrap();
-        let off = png
-            .as_raw()
-            .iter()
-            .zip(&u8_ref)
-            .filter(|(a, b)| a.abs_diff(**b) > 1)
-            .count();
+        let off = png.as_raw().iter().zip(&u8_ref).filter(|(a, b)| a.abs_diff(**b) > 1).count();
         assert_eq!(off, 0, "{net}: PNG differs from NVIDIA's uint8 image by more than 1");
     }
 }
@@ -98,11 +82,7 @@ fn generate_on_the_gpu_refuses_stylegan3_flags_for_stylegan2() {
         "5",
     ]);
     assert!(!o.status.success());
-    assert!(
-        stderr(&o).contains("--rotate needs a StyleGAN3 network"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("--rotate needs a StyleGAN3 network"), "{}", stderr(&o));
 }
 
 #[test]

@@ -32,14 +32,10 @@ fn an_adapter_with_small_storage_buffers_gets_a_clear_message() {
         ..Default::default()
     }))
     .unwrap();
-    let limits = wgpu::Limits {
-        max_storage_buffer_binding_size: 1 << 20,
-        ..adapter.limits()
-    };
-    let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
-        required_limits: limits,
-        ..Default::default()
-    }))
+    let limits = wgpu::Limits { max_storage_buffer_binding_size: 1 << 20, ..adapter.limits() };
+    let (device, queue) = pollster::block_on(
+        adapter.request_device(&wgpu::DeviceDescriptor { required_limits: limits, ..Default::default() }),
+    )
     .unwrap();
     let small = GpuContext::from_device(device, queue);
     let (config, weights) = BenchFamily::StyleGan3T.network(256, 1).unwrap();
@@ -48,10 +44,7 @@ fn an_adapter_with_small_storage_buffers_gets_a_clear_message() {
     let err = check_support(&small, &config).unwrap_err();
     let msg = err.to_string();
     assert!(matches!(err, Error::Gpu(_)), "{msg}");
-    assert!(
-        msg.contains("MiB") && msg.contains(&what) && msg.contains("CPU engine"),
-        "{msg}"
-    );
+    assert!(msg.contains("MiB") && msg.contains(&what) && msg.contains("CPU engine"), "{msg}");
     let err = GpuEngine::new(&small, &config, &weights).unwrap_err();
     assert!(err.to_string().contains("CPU engine"), "{err}");
     // The same network's small sibling fits.
@@ -66,10 +59,7 @@ fn bad_input_is_an_error_not_a_panic() {
     let mut engine = GpuEngine::new(&ctx, &config, &weights).unwrap();
     let n = config.num_ws() * config.w_dim();
     let opts = SynthesisOptions::default();
-    assert!(matches!(
-        engine.render(&vec![0.0; n - 1], &opts),
-        Err(Error::Invalid(_))
-    ));
+    assert!(matches!(engine.render(&vec![0.0; n - 1], &opts), Err(Error::Invalid(_))));
     let mut ws = vec![0.1; n];
     ws[5] = f32::NAN;
     let err = engine.render(&ws, &opts).unwrap_err();
@@ -78,32 +68,11 @@ fn bad_input_is_an_error_not_a_panic() {
         input_transform: Some([[1.0, 1.0, 0.0], [1.0, 1.0, 0.0], [0.0, 0.0, 1.0]]),
         ..Default::default()
     };
-    assert!(
-        engine
-            .render(&vec![0.1; n], &singular)
-            .unwrap_err()
-            .to_string()
-            .contains("singular")
-    );
-    let unknown = SynthesisOptions {
-        capture: Capture::Until("L99".into()),
-        ..Default::default()
-    };
-    assert!(
-        engine
-            .render(&vec![0.1; n], &unknown)
-            .unwrap_err()
-            .to_string()
-            .contains("no layer `L99`")
-    );
+    assert!(engine.render(&vec![0.1; n], &singular).unwrap_err().to_string().contains("singular"));
+    let unknown = SynthesisOptions { capture: Capture::Until("L99".into()), ..Default::default() };
+    assert!(engine.render(&vec![0.1; n], &unknown).unwrap_err().to_string().contains("no layer `L99`"));
     let layer = engine.layer_names()[3].0.clone();
-    assert!(
-        engine
-            .read_back_layer(&layer)
-            .unwrap_err()
-            .to_string()
-            .contains("not captured")
-    );
+    assert!(engine.read_back_layer(&layer).unwrap_err().to_string().contains("not captured"));
     assert!(engine.mapping(&[0.0; 3], None, 1.0, None).is_err());
     // After all that, it still renders.
     engine.render(&vec![0.1; n], &opts).unwrap();
@@ -120,43 +89,19 @@ fn capture_until_stops_at_the_layer_and_keeps_the_texture() {
     let mut engine = GpuEngine::new(&ctx, &config, &weights).unwrap();
     let n = config.num_ws() * config.w_dim();
     let ws: Vec<f32> = (0..n).map(|i| ((i % 17) as f32 - 8.0) / 8.0).collect();
-    engine
-        .render(
-            &ws,
-            &SynthesisOptions {
-                capture: Capture::All,
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    engine.render(&ws, &SynthesisOptions { capture: Capture::All, ..Default::default() }).unwrap();
     let names = engine.layer_names();
     let (mid, shape) = names[5].clone();
     let all = engine.read_back_layer(&mid).unwrap();
     let rgba = engine.read_back_rgba().unwrap();
-    engine
-        .render(
-            &ws,
-            &SynthesisOptions {
-                capture: Capture::Until(mid.clone()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    engine.render(&ws, &SynthesisOptions { capture: Capture::Until(mid.clone()), ..Default::default() }).unwrap();
     let until = engine.read_back_layer(&mid).unwrap();
     assert_eq!(until.dims(), &[1, shape[0], shape[1], shape[2]]);
-    let (a, b) = (
-        all.flatten_all().unwrap().to_vec1::<f32>().unwrap(),
-        until.flatten_all().unwrap().to_vec1::<f32>().unwrap(),
-    );
+    let (a, b) =
+        (all.flatten_all().unwrap().to_vec1::<f32>().unwrap(), until.flatten_all().unwrap().to_vec1::<f32>().unwrap());
     assert_eq!(a, b, "the same layer from a full and a stopped forward");
-    assert!(
-        engine.read_back_image().is_err(),
-        "the image is stale after a stopped forward"
-    );
-    assert!(
-        engine.read_back_layer(&names[6].0).is_err(),
-        "only the named layer is copied"
-    );
+    assert!(engine.read_back_image().is_err(), "the image is stale after a stopped forward");
+    assert!(engine.read_back_layer(&names[6].0).is_err(), "only the named layer is copied");
     engine.render(&ws, &SynthesisOptions::default()).unwrap();
     assert_eq!(engine.read_back_rgba().unwrap(), rgba);
 }

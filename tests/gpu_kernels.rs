@@ -53,13 +53,7 @@ fn normalize_and_truncation_match_the_reference() {
     let ctx = require_gpu!();
     let mut rng = Rng::new(2);
     let x = rng.normals(3 + 100, 2.0);
-    let got = NormalizeSpec {
-        n: 100,
-        x_offset: 3,
-        y_offset: 7,
-    }
-    .run(&ctx, &x)
-    .unwrap();
+    let got = NormalizeSpec { n: 100, x_offset: 3, y_offset: 7 }.run(&ctx, &x).unwrap();
     let ms: f64 = x[3..].iter().map(|v| (*v as f64).powi(2)).sum::<f64>() / 100.0;
     let want: Vec<f32> = x[3..].iter().map(|v| (*v as f64 / (ms + 1e-8).sqrt()) as f32).collect();
     assert_close("normalize", &got[7..], &want, 1e-6);
@@ -67,13 +61,7 @@ fn normalize_and_truncation_match_the_reference() {
     let w = rng.normals(48, 1.0);
     let w_avg = rng.normals(48, 0.3);
     for (psi, cutoff) in [(0.7, None), (0.3, Some(3)), (1.0, Some(2))] {
-        let spec = TruncateSpec {
-            w_dim: 48,
-            num_ws: 6,
-            psi,
-            cutoff,
-            x_offset: 0,
-        };
+        let spec = TruncateSpec { w_dim: 48, num_ws: 6, psi, cutoff, x_offset: 0 };
         let got = spec.run(&ctx, &w, &w_avg).unwrap();
         let mut want = Vec::new();
         for r in 0..6 {
@@ -95,14 +83,7 @@ fn modulation_coefficients_match_the_reference() {
     let w = rng.normals(c_out * c_in * k * k, 0.3);
     let s = rng.normals(c_in, 1.5);
     for (demodulate, style_norm, gain) in [(true, true, 0.7), (true, false, 1.0), (false, false, 1.3)] {
-        let spec = ModulationSpec {
-            c_in,
-            c_out,
-            kernel: k,
-            demodulate,
-            style_norm,
-            input_gain: gain,
-        };
+        let spec = ModulationSpec { c_in, c_out, kernel: k, demodulate, style_norm, input_gain: gain };
         let got = spec.run(&ctx, &w, &s).unwrap();
         let ss = if style_norm {
             1.0 / (s.iter().map(|v| (*v as f64).powi(2)).sum::<f64>() / c_in as f64).sqrt()
@@ -113,21 +94,15 @@ fn modulation_coefficients_match_the_reference() {
         let mut want: Vec<f32> = sp.iter().map(|v| *v as f32).collect();
         for o in 0..c_out {
             let d = if demodulate {
-                let sum: f64 = (0..c_in * k * k)
-                    .map(|e| (w[o * c_in * k * k + e] as f64 * sp[e / (k * k)]).powi(2))
-                    .sum();
+                let sum: f64 =
+                    (0..c_in * k * k).map(|e| (w[o * c_in * k * k + e] as f64 * sp[e / (k * k)]).powi(2)).sum();
                 1.0 / (sum + 1e-8).sqrt()
             } else {
                 1.0
             };
             want.push((d * gain) as f32);
         }
-        assert_close(
-            &format!("modulation demod={demodulate} norm={style_norm}"),
-            &got,
-            &want,
-            1e-5,
-        );
+        assert_close(&format!("modulation demod={demodulate} norm={style_norm}"), &got, &want, 1e-5);
     }
 }
 
@@ -161,10 +136,7 @@ fn conv_ref(
                                 }
                                 (jy / 2, jx / 2)
                             } else {
-                                (
-                                    oy as i64 + ky as i64 - spec.pad as i64,
-                                    ox as i64 + kx as i64 - spec.pad as i64,
-                                )
+                                (oy as i64 + ky as i64 - spec.pad as i64, ox as i64 + kx as i64 - spec.pad as i64)
                             };
                             if iy < 0 || ix < 0 || iy >= spec.in_h as i64 || ix >= spec.in_w as i64 {
                                 continue;
@@ -223,48 +195,13 @@ fn modulated_convolution_matches_the_reference_in_every_mode() {
             12,
             2,
             false,
-            Epilogue {
-                clamp: None,
-                noise: false,
-                residual: false,
-                ..full
-            },
+            Epilogue { clamp: None, noise: false, residual: false, ..full },
         ),
-        (
-            "transposed stride 2 (StyleGAN2 conv0)",
-            12,
-            66,
-            3,
-            5,
-            6,
-            0,
-            true,
-            Epilogue::identity(),
-        ),
-        (
-            "1x1 (ToRGB / input mix)",
-            33,
-            3,
-            1,
-            16,
-            16,
-            0,
-            false,
-            Epilogue::bias_act(Activation::Linear, Some(0.8)),
-        ),
+        ("transposed stride 2 (StyleGAN2 conv0)", 12, 66, 3, 5, 6, 0, true, Epilogue::identity()),
+        ("1x1 (ToRGB / input mix)", 33, 3, 1, 16, 16, 0, false, Epilogue::bias_act(Activation::Linear, Some(0.8))),
     ];
     for (name, c_in, c_out, k, in_h, in_w, pad, transposed, epilogue) in cases {
-        let spec = ConvSpec {
-            c_in,
-            c_out,
-            kernel: k,
-            in_h,
-            in_w,
-            pad,
-            transposed,
-            up: 1,
-            epilogue,
-        };
+        let spec = ConvSpec { c_in, c_out, kernel: k, in_h, in_w, pad, transposed, up: 1, epilogue };
         let [oh, ow] = spec.out_size().unwrap();
         let x = rng.normals(c_in * in_h * in_w, 1.0);
         let w = rng.normals(c_out * c_in * k * k, 0.3);
@@ -288,10 +225,7 @@ fn modulated_convolution_matches_the_reference_in_every_mode() {
         assert_close(name, &got, &want, 2e-5);
         if let Some(c) = epilogue.clamp.filter(|_| !epilogue.residual) {
             let c = c as f32;
-            assert!(
-                got.iter().any(|v| (v.abs() - c).abs() < 1e-6),
-                "{name}: the clamp never bit"
-            );
+            assert!(got.iter().any(|v| (v.abs() - c).abs() < 1e-6), "{name}: the clamp never bit");
         }
     }
 }
@@ -310,31 +244,13 @@ fn four_phase_upsampling_conv_equals_transposed_conv_then_filter() {
     m.iter_mut().skip(c_in).for_each(|v| *v = v.abs() + 0.1);
     let bias = rng.normals(c_out, 0.5);
     let noise = rng.normals(4 * h * w, 1.0);
-    let f4: Vec<f64> = outer(&[1.0, 3.0, 3.0, 1.0], &[1.0, 3.0, 3.0, 1.0])
-        .iter()
-        .map(|v| v * 4.0 / 64.0)
-        .collect();
+    let f4: Vec<f64> = outer(&[1.0, 3.0, 3.0, 1.0], &[1.0, 3.0, 3.0, 1.0]).iter().map(|v| v * 4.0 / 64.0).collect();
     let (phases, n, pad) = polyphase_weights(&wt, c_out, c_in, 3, &to_f32(&f4), 4, 4, (1, 1)).unwrap();
     assert_eq!((n, pad), (3, 1));
-    let epilogue = Epilogue {
-        noise: true,
-        ..Epilogue::bias_act(Activation::Lrelu, Some(1.2))
-    };
-    let spec = ConvSpec {
-        c_in,
-        c_out,
-        kernel: n,
-        in_h: h,
-        in_w: w,
-        pad,
-        transposed: false,
-        up: 2,
-        epilogue,
-    };
+    let epilogue = Epilogue { noise: true, ..Epilogue::bias_act(Activation::Lrelu, Some(1.2)) };
+    let spec = ConvSpec { c_in, c_out, kernel: n, in_h: h, in_w: w, pad, transposed: false, up: 2, epilogue };
     assert_eq!(spec.out_size().unwrap(), [2 * h, 2 * w]);
-    let got = spec
-        .run(&ctx, &x, &phases, &m, Some(&bias), Some((&noise, 0.3)), None)
-        .unwrap();
+    let got = spec.run(&ctx, &x, &phases, &m, Some(&bias), Some((&noise, 0.3)), None).unwrap();
 
     let t_spec = ConvSpec {
         c_in,
@@ -367,10 +283,7 @@ fn four_phase_upsampling_conv_equals_transposed_conv_then_filter() {
 fn upfirdn2d_matches_the_reference() {
     let ctx = require_gpu!();
     let mut rng = Rng::new(5);
-    let f4 = outer(&[1.0, 3.0, 3.0, 1.0], &[1.0, 3.0, 3.0, 1.0])
-        .iter()
-        .map(|v| v / 64.0)
-        .collect::<Vec<_>>();
+    let f4 = outer(&[1.0, 3.0, 3.0, 1.0], &[1.0, 3.0, 3.0, 1.0]).iter().map(|v| v / 64.0).collect::<Vec<_>>();
     let cases: [(&str, usize, usize, [i64; 4], f64, Epilogue); 3] = [
         (
             "upsample2d (StyleGAN2 image skip)",
@@ -378,10 +291,7 @@ fn upfirdn2d_matches_the_reference() {
             1,
             [2, 1, 2, 1],
             4.0,
-            Epilogue {
-                residual: true,
-                ..Epilogue::identity()
-            },
+            Epilogue { residual: true, ..Epilogue::identity() },
         ),
         (
             "conv0 post-filter with noise, bias, lrelu, clamp",
@@ -389,34 +299,13 @@ fn upfirdn2d_matches_the_reference() {
             1,
             [1, 1, 1, 1],
             4.0,
-            Epilogue {
-                noise: true,
-                clamp: Some(0.9),
-                ..Epilogue::bias_act(Activation::Lrelu, Some(0.9))
-            },
+            Epilogue { noise: true, clamp: Some(0.9), ..Epilogue::bias_act(Activation::Lrelu, Some(0.9)) },
         ),
-        (
-            "downsample with cropping",
-            1,
-            2,
-            [-1, 2, 0, -1],
-            1.0,
-            Epilogue::identity(),
-        ),
+        ("downsample with cropping", 1, 2, [-1, 2, 0, -1], 1.0, Epilogue::identity()),
     ];
     for (name, up, down, padding, gain, epilogue) in cases {
         let (c, h, w) = (3, 9, 7);
-        let spec = UpfirdnSpec {
-            channels: c,
-            in_h: h,
-            in_w: w,
-            up,
-            down,
-            fh: 4,
-            fw: 4,
-            padding,
-            epilogue,
-        };
+        let spec = UpfirdnSpec { channels: c, in_h: h, in_w: w, up, down, fh: 4, fw: 4, padding, epilogue };
         let [oh, ow] = spec.out_size().unwrap();
         let x = rng.normals(c * h * w, 1.0);
         let f: Vec<f64> = f4.iter().map(|v| v * gain).collect();
@@ -470,66 +359,11 @@ fn fused_filtered_lrelu_matches_the_unfused_reference() {
     let mut rng = Rng::new(6);
     let sqrt2 = std::f64::consts::SQRT_2;
     // name, in_h, in_w, up, fu, down, fd, radial, padding, clamp
-    let cases: [(
-        &str,
-        usize,
-        usize,
-        usize,
-        usize,
-        usize,
-        usize,
-        bool,
-        [i64; 4],
-        Option<f64>,
-    ); 5] = [
-        (
-            "up 2 / down 2, separable (SG3-T L0)",
-            38,
-            38,
-            2,
-            12,
-            2,
-            12,
-            false,
-            [9, 8, 9, 8],
-            Some(256.0),
-        ),
-        (
-            "up 4 / down 2 with cropping (SG3-T L2)",
-            22,
-            19,
-            4,
-            24,
-            2,
-            12,
-            false,
-            [-6, -9, -6, -9],
-            Some(1.0),
-        ),
-        (
-            "radial down filter (SG3-R L0)",
-            36,
-            36,
-            2,
-            12,
-            2,
-            12,
-            true,
-            [11, 10, 11, 10],
-            None,
-        ),
-        (
-            "critically sampled crop (SG3-T L13)",
-            30,
-            33,
-            2,
-            12,
-            2,
-            12,
-            false,
-            [-11, -12, -11, -12],
-            Some(0.5),
-        ),
+    let cases: [(&str, usize, usize, usize, usize, usize, usize, bool, [i64; 4], Option<f64>); 5] = [
+        ("up 2 / down 2, separable (SG3-T L0)", 38, 38, 2, 12, 2, 12, false, [9, 8, 9, 8], Some(256.0)),
+        ("up 4 / down 2 with cropping (SG3-T L2)", 22, 19, 4, 24, 2, 12, false, [-6, -9, -6, -9], Some(1.0)),
+        ("radial down filter (SG3-R L0)", 36, 36, 2, 12, 2, 12, true, [11, 10, 11, 10], None),
+        ("critically sampled crop (SG3-T L13)", 30, 33, 2, 12, 2, 12, false, [-11, -12, -11, -12], Some(0.5)),
         ("up 1 / down 2, odd taps", 17, 20, 1, 1, 2, 5, false, [2, 2, 1, 3], None),
     ];
     for (name, in_h, in_w, up, fu_n, down, fd_n, radial, padding, clamp) in cases {
@@ -592,14 +426,8 @@ fn bias_act_matches_the_reference() {
     let (c, plane) = (5, 300);
     let x = rng.normals(c * plane, 2.0);
     let b = rng.normals(c, 1.0);
-    let spec = BiasActSpec {
-        channels: c,
-        plane,
-        activation: Activation::Lrelu,
-        alpha: 0.2,
-        gain: 1.5,
-        clamp: Some(2.0),
-    };
+    let spec =
+        BiasActSpec { channels: c, plane, activation: Activation::Lrelu, alpha: 0.2, gain: 1.5, clamp: Some(2.0) };
     let got = spec.run(&ctx, &x, Some(&b)).unwrap();
     let want: Vec<f32> = x
         .iter()
@@ -607,14 +435,7 @@ fn bias_act_matches_the_reference() {
         .map(|(i, &v)| ((lrelu(v as f64 + b[i / plane] as f64, 0.2)) * 1.5).clamp(-2.0, 2.0) as f32)
         .collect();
     assert_close("bias_act lrelu clamp", &got, &want, 1e-6);
-    let scale = BiasActSpec {
-        channels: c,
-        plane,
-        activation: Activation::Linear,
-        alpha: 0.0,
-        gain: 0.25,
-        clamp: None,
-    };
+    let scale = BiasActSpec { channels: c, plane, activation: Activation::Linear, alpha: 0.0, gain: 0.25, clamp: None };
     let got = scale.run(&ctx, &x, None).unwrap();
     let want: Vec<f32> = x.iter().map(|v| v * 0.25).collect();
     assert_close("bias_act output scale", &got, &want, 0.0);
@@ -628,10 +449,7 @@ fn fourier_features_match_the_reference() {
     let mut freqs = Vec::new();
     for _ in 0..c {
         // inside the band disc, like NVIDIA's initialisation
-        let (r, a) = (
-            bandwidth * rng.uniform().sqrt(),
-            2.0 * std::f64::consts::PI * rng.uniform(),
-        );
+        let (r, a) = (bandwidth * rng.uniform().sqrt(), 2.0 * std::f64::consts::PI * rng.uniform());
         freqs.extend([(r * a.cos()) as f32, (r * a.sin()) as f32]);
     }
     // channel 0 far outside the band (amplitude clamped to 0), channel 1 partly (0 < amplitude < 1)
@@ -643,13 +461,7 @@ fn fourier_features_match_the_reference() {
     let ang = 17f64.to_radians();
     let inv = [ang.cos(), -ang.sin(), -0.18, ang.sin(), ang.cos(), 0.16, 0.0, 0.0, 1.0];
     let transform: [f32; 9] = std::array::from_fn(|i| inv[i] as f32);
-    let spec = FourierSpec {
-        channels: c,
-        width: size,
-        height: size,
-        sampling_rate: rate,
-        bandwidth,
-    };
+    let spec = FourierSpec { channels: c, width: size, height: size, sampling_rate: rate, bandwidth };
     let (_prep, feat) = spec.run(&ctx, &t, &transform, &freqs, &phases).unwrap();
 
     let tf: Vec<f64> = t.iter().map(|v| *v as f64).collect();
@@ -661,10 +473,7 @@ fn fourier_features_match_the_reference() {
     let mul = |a: [[f64; 3]; 3], b: [[f64; 3]; 3]| -> [[f64; 3]; 3] {
         std::array::from_fn(|i| std::array::from_fn(|j| (0..3).map(|k| a[i][k] * b[k][j]).sum()))
     };
-    let m = mul(
-        mul(mr, mt),
-        std::array::from_fn(|i| std::array::from_fn(|j| user[3 * i + j])),
-    );
+    let m = mul(mul(mr, mt), std::array::from_fn(|i| std::array::from_fn(|j| user[3 * i + j])));
     let mut want = vec![0.0f32; c * size * size];
     for ch in 0..c {
         let (fx, fy) = (freqs[2 * ch] as f64, freqs[2 * ch + 1] as f64);
@@ -682,15 +491,9 @@ fn fourier_features_match_the_reference() {
     }
     assert_close("Fourier features", &feat, &want, 2e-6);
     let zero_amp = (0..size * size).all(|p| feat[p] == 0.0);
-    assert!(
-        zero_amp,
-        "a frequency above 8 at rate 16 / bandwidth 2 must have amplitude 0"
-    );
+    assert!(zero_amp, "a frequency above 8 at rate 16 / bandwidth 2 must have amplitude 0");
     let partial = max_abs(&feat[size * size..2 * size * size]);
-    assert!(
-        partial > 0.1 && partial < 0.9,
-        "channel 1 amplitude {partial} should lie strictly inside (0, 1)"
-    );
+    assert!(partial > 0.1 && partial < 0.9, "channel 1 amplitude {partial} should lie strictly inside (0, 1)");
 }
 
 #[test]
@@ -704,11 +507,7 @@ fn rgba8_conversion_truncates_like_pytorch() {
     }
     img[0] = 0.999;
     img[1] = -1.0039216;
-    let spec = RgbaSpec {
-        channels: 3,
-        height: h,
-        width: w,
-    };
+    let spec = RgbaSpec { channels: 3, height: h, width: w };
     let raster = spec.run(&ctx, &img).unwrap();
     assert_eq!((raster.width, raster.height, raster.channels), (w, h, 4));
     let u8_of = |v: f32| (v * 127.5 + 128.0).clamp(0.0, 255.0) as u8;
@@ -719,16 +518,7 @@ fn rgba8_conversion_truncates_like_pytorch() {
             assert_eq!(raster.rgba_at(x, y).unwrap(), want, "pixel ({x}, {y})");
         }
     }
-    let grey = RgbaSpec {
-        channels: 1,
-        height: h,
-        width: w,
-    }
-    .run(&ctx, &img[..h * w])
-    .unwrap();
+    let grey = RgbaSpec { channels: 1, height: h, width: w }.run(&ctx, &img[..h * w]).unwrap();
     let px = grey.rgba_at(3, 2).unwrap();
-    assert_eq!(
-        px,
-        [u8_of(img[2 * w + 3]); 3].into_iter().chain([255]).collect::<Vec<_>>()[..]
-    );
+    assert_eq!(px, [u8_of(img[2 * w + 3]); 3].into_iter().chain([255]).collect::<Vec<_>>()[..]);
 }

@@ -46,20 +46,10 @@ fn images_match(net: &str, modes: &[NoiseMode]) {
             worst_w = worst_w.max(dw);
             assert!(dw <= 2e-5, "{net} seed {seed} psi {psi}: w differs by {dw}");
             for &mode in modes {
-                let name = format!(
-                    "img_seed{seed}_psi{psi}_{}",
-                    if mode == NoiseMode::None { "none" } else { "const" }
-                );
+                let name =
+                    format!("img_seed{seed}_psi{psi}_{}", if mode == NoiseMode::None { "none" } else { "const" });
                 let (img_ref, shape) = read_npy_f32(&dir.join(format!("{name}.npy")));
-                engine
-                    .render(
-                        &w_ref,
-                        &SynthesisOptions {
-                            noise_mode: mode,
-                            ..Default::default()
-                        },
-                    )
-                    .unwrap();
+                engine.render(&w_ref, &SynthesisOptions { noise_mode: mode, ..Default::default() }).unwrap();
                 let img = engine.read_back_image().unwrap();
                 assert_eq!(img.dims(), &shape[..]);
                 let d = max_abs_diff(&flat(&img), &img_ref);
@@ -79,11 +69,7 @@ fn images_match(net: &str, modes: &[NoiseMode]) {
                         off += usize::from(g != r);
                     }
                 }
-                assert!(
-                    off * 1000 <= u8_ref.len(),
-                    "{net} {name}: {off} of {} uint8 values off by one",
-                    u8_ref.len()
-                );
+                assert!(off * 1000 <= u8_ref.len(), "{net} {name}: {off} of {} uint8 values off by one", u8_ref.len());
             }
         }
     }
@@ -112,15 +98,7 @@ fn layers_match(net: &str) {
     let dir = require_fixture!(net);
     let mut engine = build(&ctx, &dir);
     let (w, _) = read_npy_f32(&dir.join("w_seed85_psi1.0.npy"));
-    engine
-        .render(
-            &w,
-            &SynthesisOptions {
-                capture: Capture::All,
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    engine.render(&w, &SynthesisOptions { capture: Capture::All, ..Default::default() }).unwrap();
     let m = manifest(&dir);
     let layers = m["layer_outputs"]["layers"].as_array().unwrap();
     let names: Vec<String> = engine.layer_names().into_iter().map(|(n, _)| n).collect();
@@ -130,12 +108,7 @@ fn layers_match(net: &str) {
         let name = l["name"].as_str().unwrap();
         let (want, wshape) = read_npy_f32(&dir.join(l["file"].as_str().unwrap()));
         let got = engine.read_back_layer(name).unwrap();
-        let shape: Vec<usize> = l["shape"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_u64().unwrap() as usize)
-            .collect();
+        let shape: Vec<usize> = l["shape"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as usize).collect();
         assert_eq!(got.dims(), &shape[..], "{net} {name}: shape");
         let got = flat(&got);
         let got = if wshape == shape {
@@ -188,15 +161,7 @@ fn transforms_match(net: &str) {
         for seed in [0, 85] {
             let (w, _) = read_npy_f32(&dir.join(format!("w_seed{seed}_psi1.0.npy")));
             let (want, _) = read_npy_f32(&dir.join(format!("xform_{t}_seed{seed}_psi1.0.npy")));
-            engine
-                .render(
-                    &w,
-                    &SynthesisOptions {
-                        input_transform: Some(matrix),
-                        ..Default::default()
-                    },
-                )
-                .unwrap();
+            engine.render(&w, &SynthesisOptions { input_transform: Some(matrix), ..Default::default() }).unwrap();
             let d = max_abs_diff(&flat(&engine.read_back_image().unwrap()), &want);
             eprintln!("{net} {t} seed {seed}: max abs diff {d:.3e}");
             assert!(d <= 1e-3, "{net} {t} seed {seed}: differs by {d}");
@@ -226,9 +191,7 @@ fn render_from_z_equals_mapping_then_render() {
     let mut engine = build(&ctx, &dir);
     let (z, _) = read_npy_f32(&dir.join("z_seed7.npy"));
     let (want, _) = read_npy_f32(&dir.join("img_seed7_psi0.7_const.npy"));
-    engine
-        .render_z(&z, None, 0.7, None, &SynthesisOptions::default())
-        .unwrap();
+    engine.render_z(&z, None, 0.7, None, &SynthesisOptions::default()).unwrap();
     let d = max_abs_diff(&flat(&engine.read_back_image().unwrap()), &want);
     assert!(d <= 1e-3, "render_z differs by {d}");
     let (w_ref, _) = read_npy_f32(&dir.join("w_seed7_psi0.7.npy"));

@@ -3,7 +3,6 @@
 //! conditional StyleGAN2, one-channel and unclamped StyleGAN3). Images in [-1, 1] must agree
 //! within 1e-3 (max abs); the measured errors are printed.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on failure (clippy.toml)
-
 #![cfg(feature = "gpu")]
 
 mod common;
@@ -65,11 +64,7 @@ fn fixture(net: &str, modes: &[NoiseMode], transforms: bool) {
     for seed in [0, 85, 265] {
         for psi in [1.0, 0.7] {
             for &noise_mode in modes {
-                let opts = SynthesisOptions {
-                    noise_mode,
-                    noise_seed: 3 + seed,
-                    ..Default::default()
-                };
+                let opts = SynthesisOptions { noise_mode, noise_seed: 3 + seed, ..Default::default() };
                 let d = compare(&ctx, &cpu, &mut gpu, seed, psi, None, &opts);
                 eprintln!("{net} seed {seed} psi {psi} noise {noise_mode:?}: GPU vs CPU max abs diff {d:.3e}");
                 assert!(d <= 1e-3, "{net} seed {seed} psi {psi} {noise_mode:?}: {d}");
@@ -80,10 +75,7 @@ fn fixture(net: &str, modes: &[NoiseMode], transforms: bool) {
     if transforms {
         let a = 31f64.to_radians();
         let m = [[a.cos(), a.sin(), -0.07], [-a.sin(), a.cos(), 0.11], [0.0, 0.0, 1.0]];
-        let opts = SynthesisOptions {
-            input_transform: Some(m),
-            ..Default::default()
-        };
+        let opts = SynthesisOptions { input_transform: Some(m), ..Default::default() };
         let d = compare(&ctx, &cpu, &mut gpu, 7, 1.0, None, &opts);
         eprintln!("{net} transformed: GPU vs CPU max abs diff {d:.3e}");
         assert!(d <= 1e-3);
@@ -92,10 +84,7 @@ fn fixture(net: &str, modes: &[NoiseMode], transforms: bool) {
     // Every layer of one render.
     let z = z_tensor(&[1], config.z_dim(), &Device::Cpu).unwrap();
     let ws = cpu.mapping(&z, None, 1.0, None).unwrap();
-    let opts = SynthesisOptions {
-        capture: Capture::All,
-        ..Default::default()
-    };
+    let opts = SynthesisOptions { capture: Capture::All, ..Default::default() };
     let out = cpu.synthesis(&ws, &opts).unwrap();
     gpu.render(&flat(&ws), &opts).unwrap();
     for (name, t) in &out.layers {
@@ -105,10 +94,7 @@ fn fixture(net: &str, modes: &[NoiseMode], transforms: bool) {
         let d = max_abs_diff(&flat(&got), &want);
         assert!(d <= 1e-4 * scale, "{net} layer {name}: {d} (scale {scale})");
     }
-    eprintln!(
-        "{net}: worst GPU vs CPU image difference {worst:.3e}; {} layers agree",
-        out.layers.len()
-    );
+    eprintln!("{net}: worst GPU vs CPU image difference {worst:.3e}; {} layers agree", out.layers.len());
 }
 
 #[test]
@@ -186,12 +172,7 @@ fn other_stylegan3_architectures_gpu_matches_cpu() {
         ("T 16²", small(Sg3Hyper::t(16))),
         (
             "R 32², 1 channel, no clamp, 8 layers",
-            Sg3Hyper {
-                img_channels: 1,
-                conv_clamp: None,
-                num_layers: 8,
-                ..small(Sg3Hyper::r(32))
-            },
+            Sg3Hyper { img_channels: 1, conv_clamp: None, num_layers: 8, ..small(Sg3Hyper::r(32)) },
         ),
     ];
     for (name, hyper) in cases {

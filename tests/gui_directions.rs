@@ -34,8 +34,9 @@ fn assert_same(a: &Raster, b: &Raster, what: &str) {
 fn harness(files: Vec<std::path::PathBuf>) -> Harness<'static, ExplorerApp> {
     let mut o = AppOptions::new(GeneratorLoader::default().shared());
     o.files = files;
-    let mut h =
-        Harness::builder().with_size(vec2(1100.0, 1600.0)).build_eframe(move |cc| ExplorerApp::new(cc, o).expect("app"));
+    let mut h = Harness::builder()
+        .with_size(vec2(1100.0, 1600.0))
+        .build_eframe(move |cc| ExplorerApp::new(cc, o).expect("app"));
     h.step();
     // The section starts closed.
     assert!(h.query_by_label(panel::SEFA).is_none());

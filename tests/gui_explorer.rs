@@ -245,7 +245,10 @@ fn the_ui_keeps_answering_while_a_slow_network_renders() {
     assert_eq!(h.state().view(Side::Left).worker().superseded(), 4);
     let app = h.state();
     let info = app.view(Side::Left).info().unwrap();
-    assert_eq!(**app.view(Side::Left).image.as_ref().unwrap(), fake_image(info, &app.controls(Side::Left).request(info)));
+    assert_eq!(
+        **app.view(Side::Left).image.as_ref().unwrap(),
+        fake_image(info, &app.controls(Side::Left).request(info))
+    );
 }
 
 /// The wgpu test renderer, counting full (allocating) and partial (in-place) texture updates.
@@ -278,8 +281,10 @@ fn same_size_images_reuse_one_gpu_texture() {
     let dir = temp_dir("gui-texture");
     let net = fake_network(&dir, "net.fake", "sg2", 24, 0);
     let (o, _) = options(vec![net]);
-    let render_state =
-        egui_kittest::wgpu::create_render_state(egui_kittest::wgpu::default_wgpu_setup(), egui_wgpu::RendererOptions::PREDICTABLE);
+    let render_state = egui_kittest::wgpu::create_render_state(
+        egui_kittest::wgpu::default_wgpu_setup(),
+        egui_wgpu::RendererOptions::PREDICTABLE,
+    );
     let updates = Arc::new(std::sync::Mutex::new(Vec::new()));
     let renderer = CountingRenderer {
         inner: egui_kittest::wgpu::WgpuTestRenderer::from_render_state(render_state.clone()),
@@ -358,9 +363,20 @@ fn capture_saves_pngs_and_copies() {
     assert!(h.state().message.as_deref().unwrap_or("").contains("00002-compare.png"));
 
     // One event per frame, so that this frame's output still holds the copy command.
-    h.event(egui::Event::Key { key: Key::C, pressed: true, modifiers: Modifiers::COMMAND | Modifiers::SHIFT, repeat: false, physical_key: None });
+    h.event(egui::Event::Key {
+        key: Key::C,
+        pressed: true,
+        modifiers: Modifiers::COMMAND | Modifiers::SHIFT,
+        repeat: false,
+        physical_key: None,
+    });
     h.step();
-    let copied = h.output().platform_output.commands.iter().any(|c| matches!(c, egui::OutputCommand::CopyImage(img) if img.size == [16, 16]));
+    let copied = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .any(|c| matches!(c, egui::OutputCommand::CopyImage(img) if img.size == [16, 16]));
     assert!(copied, "copy puts the image on the clipboard");
 }
 
@@ -422,7 +438,13 @@ fn dragging_on_the_image_moves_on_the_seed_plane_and_the_cursor_reads_pixels() {
 
     // The wheel zooms about the cursor and leaves fit mode; F fits again.
     h.hover_at(c);
-    h.event(egui::Event::MouseWheel { unit: egui::MouseWheelUnit::Point, delta: vec2(0.0, 120.0), modifiers: Modifiers::NONE, phase: egui::TouchPhase::Move, source: egui::MouseWheelSource::Wheel });
+    h.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: vec2(0.0, 120.0),
+        modifiers: Modifiers::NONE,
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+    });
     h.run_steps(3);
     assert!(!h.state().zoom.fit);
     h.key_press(Key::F);

@@ -104,8 +104,14 @@ fn stylegan2_and_stylegan3_fixtures_side_by_side_with_linked_seeds() {
     h.step();
     wait_image(&mut h, Side::Left, 2);
     wait_image(&mut h, Side::Right, 2);
-    assert_matches_golden(h.state().view(Side::Left).image.as_ref().unwrap(), &sg2.join("img_seed7_psi1.0_const_u8.npy"));
-    assert_matches_golden(h.state().view(Side::Right).image.as_ref().unwrap(), &sg3.join("img_seed7_psi1.0_const_u8.npy"));
+    assert_matches_golden(
+        h.state().view(Side::Left).image.as_ref().unwrap(),
+        &sg2.join("img_seed7_psi1.0_const_u8.npy"),
+    );
+    assert_matches_golden(
+        h.state().view(Side::Right).image.as_ref().unwrap(),
+        &sg3.join("img_seed7_psi1.0_const_u8.npy"),
+    );
 
     // Same size: the difference view has something to show.
     h.state_mut().queue(Command::SetDifference(true));
@@ -131,7 +137,10 @@ fn equivariance_controls_drive_the_stylegan3_transform_and_are_off_for_stylegan2
     h.get_by_label(panels::equivariance::ROTATE).set_value_accesskit(17.0 / 360.0);
     h.step();
     wait_image(&mut h, Side::Left, 3);
-    assert_matches_golden(h.state().view(Side::Left).image.as_ref().unwrap(), &sg3.join("xform_both_seed85_psi1.0_u8.npy"));
+    assert_matches_golden(
+        h.state().view(Side::Left).image.as_ref().unwrap(),
+        &sg3.join("xform_both_seed85_psi1.0_u8.npy"),
+    );
 }
 
 #[test]

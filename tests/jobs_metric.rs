@@ -52,7 +52,10 @@ fn same_seed_same_line_appended_in_nvidias_shape() {
     let v = python_json::parse(lines[0]).unwrap();
     let python_json::PyJson::Object(items) = &v else { panic!("{v:?}") };
     let keys: Vec<&str> = items.iter().map(|(k, _)| k.as_str()).collect();
-    assert_eq!(keys, ["results", "metric", "total_time", "total_time_str", "num_gpus", "snapshot_pkl", "timestamp", "stylescope"]);
+    assert_eq!(
+        keys,
+        ["results", "metric", "total_time", "total_time_str", "num_gpus", "snapshot_pkl", "timestamp", "stylescope"]
+    );
     assert_eq!(v.get("metric").and_then(|m| m.as_str()), Some("eqt50k_frac"));
     assert_eq!(v.get("results").and_then(|r| r.get("eqt50k_frac")).and_then(|x| x.as_f64()), Some(psnr));
     let rel = v.get("snapshot_pkl").and_then(|s| s.as_str()).unwrap();
@@ -134,7 +137,11 @@ fn stylegan2_is_refused_with_a_clear_message() {
     let e = job.run(&Silent).unwrap_err();
     assert!(matches!(e.root(), Error::Unsupported(_)), "{e:?}");
     let msg = e.to_string();
-    assert!(msg.contains("does not support user-specified image transformations") && msg.contains("StyleGAN3 input transform"), "{msg}");
+    assert!(
+        msg.contains("does not support user-specified image transformations")
+            && msg.contains("StyleGAN3 input transform"),
+        "{msg}"
+    );
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
     let missing = MetricJob { results: ResultsFolder::Folder(out.join("nope")), ..job };
     assert!(missing.run(&Silent).unwrap_err().to_string().contains("does not exist"));

@@ -74,7 +74,8 @@ fn a_job_reports_nested_progress_logs_and_a_typed_result() {
 fn errors_and_panics_fail_only_their_job() {
     let (_, wake) = wake_counter();
     let mut runner = JobRunner::new(1, wake).unwrap();
-    let bad = runner.submit("bad", |_m: &dyn Monitor| -> stylescope::Result<u8> { Err(Error::Invalid("broken input".into())) });
+    let bad = runner
+        .submit("bad", |_m: &dyn Monitor| -> stylescope::Result<u8> { Err(Error::Invalid("broken input".into())) });
     let crash = runner.submit("crash", |_m: &dyn Monitor| -> stylescope::Result<u8> { panic!("boom") });
     let ok = runner.submit("ok", |_m: &dyn Monitor| Ok(String::from("fine")));
     assert!(matches!(wait(&bad), Err(Error::Invalid(m)) if m == "broken input"));
@@ -138,7 +139,11 @@ fn dropping_the_runner_cancels_and_joins_everything() {
         })
         .collect();
     wait_until("two workers to start", || started.load(Ordering::SeqCst) == 2);
-    assert_eq!(runner.jobs().iter().filter(|j| j.status == JobStatus::Running).count(), 2, "two workers, two running jobs");
+    assert_eq!(
+        runner.jobs().iter().filter(|j| j.status == JobStatus::Running).count(),
+        2,
+        "two workers, two running jobs"
+    );
     drop(runner);
     for h in &handles {
         assert_eq!(h.status(), JobStatus::Cancelled);

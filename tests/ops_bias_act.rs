@@ -25,12 +25,30 @@ fn reference(act: Activation, x: f64, alpha: f64) -> f64 {
     match act {
         Activation::Linear => x,
         Activation::Relu => x.max(0.0),
-        Activation::Lrelu => if x > 0.0 { x } else { alpha * x },
+        Activation::Lrelu => {
+            if x > 0.0 {
+                x
+            } else {
+                alpha * x
+            }
+        }
         Activation::Tanh => x.tanh(),
         Activation::Sigmoid => sig,
-        Activation::Elu => if x > 0.0 { x } else { alpha * (x.exp() - 1.0) },
+        Activation::Elu => {
+            if x > 0.0 {
+                x
+            } else {
+                alpha * (x.exp() - 1.0)
+            }
+        }
         Activation::Selu => 1.0507009873554805 * if x > 0.0 { x } else { alpha * (x.exp() - 1.0) },
-        Activation::Softplus => if x > 20.0 { x } else { (1.0 + x.exp()).ln() },
+        Activation::Softplus => {
+            if x > 20.0 {
+                x
+            } else {
+                (1.0 + x.exp()).ln()
+            }
+        }
         Activation::Swish => sig * x,
     }
 }
@@ -57,12 +75,16 @@ fn every_activation_with_default_and_custom_gain_and_clamp() {
             let y = bias_act(&xt, Some(&bt), &p).unwrap().flatten_all().unwrap().to_vec1::<f32>().unwrap();
             for (i, (xi, yi)) in x.iter().zip(&y).enumerate() {
                 let c = (i / 8) % 3;
-                let mut want = reference(act, *xi as f64 + b[c] as f64, act.default_alpha()) * gain.unwrap_or(act.default_gain());
+                let mut want =
+                    reference(act, *xi as f64 + b[c] as f64, act.default_alpha()) * gain.unwrap_or(act.default_gain());
                 if let Some(cl) = clamp {
                     want = want.clamp(-cl, cl);
                 }
                 let tol = 1e-5 * want.abs().max(1.0);
-                assert!((*yi as f64 - want).abs() <= tol, "{act:?} gain {gain:?} clamp {clamp:?} x {xi}: got {yi}, want {want}");
+                assert!(
+                    (*yi as f64 - want).abs() <= tol,
+                    "{act:?} gain {gain:?} clamp {clamp:?} x {xi}: got {yi}, want {want}"
+                );
             }
         }
     }
@@ -155,7 +177,9 @@ fn fast_path_equals_reference() {
         for dim in 0..4 {
             let len = xt.dim(dim).unwrap();
             let b = Tensor::from_vec((0..len).map(|i| i as f32 * 0.75 - 1.0).collect::<Vec<_>>(), len, &dev).unwrap();
-            for (bias, gain, clamp) in [(true, None, None), (false, Some(0.5), Some(3.0)), (true, Some(2.0), Some(10.0))] {
+            for (bias, gain, clamp) in
+                [(true, None, None), (false, Some(0.5), Some(3.0)), (true, Some(2.0), Some(10.0))]
+            {
                 let mut p = BiasAct::new(act).with_dim(dim).with_clamp(clamp);
                 if let Some(g) = gain {
                     p = p.with_gain(g);
@@ -179,7 +203,8 @@ fn fast_path_equals_reference() {
     let p = BiasAct::new(Activation::Lrelu);
     let b = Tensor::new(&[1f32, 2., 3.], &dev).unwrap();
     let a = bias_act(&t, Some(&b), &p).unwrap().flatten_all().unwrap().to_vec1::<f32>().unwrap();
-    let c = bias_act_ref(&t.contiguous().unwrap(), Some(&b), &p).unwrap().flatten_all().unwrap().to_vec1::<f32>().unwrap();
+    let c =
+        bias_act_ref(&t.contiguous().unwrap(), Some(&b), &p).unwrap().flatten_all().unwrap().to_vec1::<f32>().unwrap();
     assert_eq!(a, c);
 }
 

@@ -34,7 +34,14 @@ fn max_diff(a: &[f32], b: &[f32]) -> f32 {
 
 /// conv_transpose2d by its definition: y[p] += x[i]·K[k] for p = i·s + k − pad.
 #[allow(clippy::too_many_arguments)]
-fn transposed_naive(x: &Tensor, w: &Tensor, s: usize, pad: [usize; 2], groups: usize, flip: bool) -> (Vec<f64>, Vec<usize>) {
+fn transposed_naive(
+    x: &Tensor,
+    w: &Tensor,
+    s: usize,
+    pad: [usize; 2],
+    groups: usize,
+    flip: bool,
+) -> (Vec<f64>, Vec<usize>) {
     let (n, ci, h, wd) = x.dims4().unwrap();
     let (co, cig, kh, kw) = w.dims4().unwrap();
     let xv = flat(x);
@@ -59,7 +66,8 @@ fn transposed_naive(x: &Tensor, w: &Tensor, s: usize, pad: [usize; 2], groups: u
                                 }
                                 let (ky2, kx2) = if flip { (kh - 1 - ky, kw - 1 - kx) } else { (ky, kx) };
                                 let k = wv[((o * cig + il) * kh + ky2) * kw + kx2] as f64;
-                                y[((b * co + o) * oh + py as usize) * ow + px as usize] += k * xv[((b * ci + i) * h + iy) * wd + ix] as f64;
+                                y[((b * co + o) * oh + py as usize) * ow + px as usize] +=
+                                    k * xv[((b * ci + i) * h + iy) * wd + ix] as f64;
                             }
                         }
                     }
@@ -143,7 +151,8 @@ fn conv2d_resample_paths_equal_the_generic_composition() {
                         let p = Resample { up, down, padding, groups, flip_weight, flip_filter: false };
                         let got = conv2d_resample(&x, &w, Some(filter), &p).unwrap();
                         let want = generic(&x, &w, filter, &p);
-                        let what = format!("k {k} up {up} down {down} pad {padding:?} groups {groups} flip {flip_weight}");
+                        let what =
+                            format!("k {k} up {up} down {down} pad {padding:?} groups {groups} flip {flip_weight}");
                         assert_eq!(got.dims(), want.dims(), "{what}");
                         assert!(max_diff(&flat(&got), &flat(&want)) < 2e-5, "{what}");
                         cases += 1;
@@ -190,7 +199,11 @@ fn modconv_naive(x: &Tensor, w: &Tensor, s: &Tensor, noise: Option<&Tensor>, dem
             }
         }
         let xb = |i: usize, y: i64, xx: i64| -> f64 {
-            if y < 0 || xx < 0 || y >= h as i64 || xx >= wd as i64 { 0.0 } else { xv[((b * ci + i) * h + y as usize) * wd + xx as usize] as f64 }
+            if y < 0 || xx < 0 || y >= h as i64 || xx >= wd as i64 {
+                0.0
+            } else {
+                xv[((b * ci + i) * h + y as usize) * wd + xx as usize] as f64
+            }
         };
         let (oh, ow) = (h * up, wd * up);
         let mut y = vec![0f64; co * oh * ow];
@@ -203,7 +216,8 @@ fn modconv_naive(x: &Tensor, w: &Tensor, s: &Tensor, noise: Option<&Tensor>, dem
                         for i in 0..ci {
                             for ky in 0..k as i64 {
                                 for kx in 0..k as i64 {
-                                    acc += wm[((o * ci + i) * k + ky as usize) * k + kx as usize] * xb(i, py + ky - pad, px + kx - pad);
+                                    acc += wm[((o * ci + i) * k + ky as usize) * k + kx as usize]
+                                        * xb(i, py + ky - pad, px + kx - pad);
                                 }
                             }
                         }
@@ -215,7 +229,9 @@ fn modconv_naive(x: &Tensor, w: &Tensor, s: &Tensor, noise: Option<&Tensor>, dem
             // Zero-insert to (2H−1)², true convolution with zero padding 2 → (2H+1)², then the
             // [1,3,3,1] FIR with padding 1 and gain 4 → (2H)².
             let (th, tw) = (2 * h + 1, 2 * wd + 1);
-            let zi = |i: usize, y: i64, xx: i64| -> f64 { if y % 2 != 0 || xx % 2 != 0 { 0.0 } else { xb(i, y / 2, xx / 2) } };
+            let zi = |i: usize, y: i64, xx: i64| -> f64 {
+                if y % 2 != 0 || xx % 2 != 0 { 0.0 } else { xb(i, y / 2, xx / 2) }
+            };
             let mut t = vec![0f64; co * th * tw];
             for o in 0..co {
                 for py in 0..th as i64 {
@@ -247,7 +263,9 @@ fn modconv_naive(x: &Tensor, w: &Tensor, s: &Tensor, noise: Option<&Tensor>, dem
                                 if ty < 0 || tx < 0 || ty >= th as i64 || tx >= tw as i64 {
                                     continue;
                                 }
-                                acc += taps[fy as usize] * taps[fx as usize] / 64.0 * 4.0 * t[(o * th + ty as usize) * tw + tx as usize];
+                                acc += taps[fy as usize] * taps[fx as usize] / 64.0
+                                    * 4.0
+                                    * t[(o * th + ty as usize) * tw + tx as usize];
                             }
                         }
                         y[(o * oh + py as usize) * ow + px as usize] = acc;
@@ -272,7 +290,9 @@ fn modconv_naive(x: &Tensor, w: &Tensor, s: &Tensor, noise: Option<&Tensor>, dem
 fn modulated_conv_fused_equals_non_fused_equals_naive_loop() {
     let mut rng = Rng(9);
     let f = setup_filter_taps(&[1.0, 3.0, 3.0, 1.0], &Device::Cpu).unwrap();
-    for (k, up, demod, with_noise) in [(3, 1, true, true), (3, 2, true, true), (3, 2, true, false), (1, 1, false, false), (3, 1, false, true)] {
+    for (k, up, demod, with_noise) in
+        [(3, 1, true, true), (3, 2, true, true), (3, 2, true, false), (1, 1, false, false), (3, 1, false, true)]
+    {
         let (n, ci, co, h) = (3, 4, 5, 5);
         let x = rng.tensor(&[n, ci, h, h]);
         let w = rng.tensor(&[co, ci, k, k]);

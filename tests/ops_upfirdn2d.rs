@@ -2,7 +2,9 @@
 //! `out[o] = Σ_k f[k] · x_up[o·d + fw − 1 − k − p0]` on random data.
 
 use candle_core::{Device, Tensor};
-use stylescope::nn::ops::upfirdn2d::{UpFirDn, downsample2d, filter2d, output_len, setup_filter, setup_filter_taps, upfirdn2d, upsample2d};
+use stylescope::nn::ops::upfirdn2d::{
+    UpFirDn, downsample2d, filter2d, output_len, setup_filter, setup_filter_taps, upfirdn2d, upsample2d,
+};
 
 /// Deterministic uniform numbers in [-1, 1) (splitmix64).
 struct Rng(u64);
@@ -85,10 +87,17 @@ fn matches_closed_form_for_many_parameter_combinations() {
     let f1d9 = rng.vec(9);
     let ups = [[1, 1], [2, 2], [3, 1], [1, 2]];
     let downs = [[1, 1], [2, 2], [1, 3], [2, 1]];
-    let pads: [[i64; 4]; 6] = [[0, 0, 0, 0], [1, 2, 3, 0], [2, 1, 1, 2], [-1, 0, 0, -1], [-2, 3, 4, -1], [3, -2, -1, 2]];
+    let pads: [[i64; 4]; 6] =
+        [[0, 0, 0, 0], [1, 2, 3, 0], [2, 1, 1, 2], [-1, 0, 0, -1], [-2, 3, 4, -1], [3, -2, -1, 2]];
     let mut checked = 0;
-    for (fi, (fshape, taps)) in [(vec![3usize, 4], &f2d), (vec![4], &f1d4), (vec![9], &f1d9), (vec![], &f2d)].iter().enumerate() {
-        let ft = if fshape.is_empty() { None } else { Some(Tensor::from_vec(taps[..fshape.iter().product()].to_vec(), fshape.as_slice(), &dev).unwrap()) };
+    for (fi, (fshape, taps)) in
+        [(vec![3usize, 4], &f2d), (vec![4], &f1d4), (vec![9], &f1d9), (vec![], &f2d)].iter().enumerate()
+    {
+        let ft = if fshape.is_empty() {
+            None
+        } else {
+            Some(Tensor::from_vec(taps[..fshape.iter().product()].to_vec(), fshape.as_slice(), &dev).unwrap())
+        };
         // The equivalent 2-D filter (outer product for 1-D, separable passes each scaled by sqrt(gain)).
         let (f2, fh, fw): (Vec<f64>, usize, usize) = match fshape.as_slice() {
             [h, w] => (taps[..h * w].iter().map(|v| *v as f64).collect(), *h, *w),
@@ -107,7 +116,8 @@ fn matches_closed_form_for_many_parameter_combinations() {
                             assert!(got.is_err(), "empty output must be an error");
                             continue;
                         }
-                        let got = got.unwrap_or_else(|e| panic!("filter {fi} up {up:?} down {down:?} pad {pad:?}: {e}"));
+                        let got =
+                            got.unwrap_or_else(|e| panic!("filter {fi} up {up:?} down {down:?} pad {pad:?}: {e}"));
                         let f2g: Vec<f64> = f2.iter().map(|v| v * gain).collect();
                         let (want, wh, ww) = closed_form(&x, dims, &f2g, (fh, fw), up, down, pad, flip);
                         assert_eq!(got.dims(), &[2, 3, wh, ww], "filter {fi} up {up:?} down {down:?} pad {pad:?}");

@@ -38,7 +38,9 @@ fn every_seed_reads_or_fails_cleanly() {
     assert_eq!(outcome("legacy_storage_p2.pkl"), "ok: 1");
     assert_eq!(outcome("tf_legacy.pkl"), "unsupported");
     assert_eq!(outcome("protocol0.pkl"), "format", "a valid protocol-0 dict without networks");
-    for hostile in ["os_system_global.pkl", "os_system_stack_global.pkl", "deep_marks.pkl", "missing_memo.pkl", "huge_length.pkl"] {
+    for hostile in
+        ["os_system_global.pkl", "os_system_stack_global.pkl", "deep_marks.pkl", "missing_memo.pkl", "huge_length.pkl"]
+    {
         assert!(outcome(hostile).starts_with("pickle"), "{hostile}: {}", outcome(hostile));
     }
     assert!(seen.len() >= 10, "{seen:?}");
@@ -68,7 +70,8 @@ fn mutation_smoke() {
         state ^= state << 17;
         state
     };
-    let interesting: [&[u8]; 8] = [b"\xff\xff\xff\xff", b"\x00\x00\x00\x00", b"\x7f", b"\x80", b"(", b"h\x00", b"\x94", b"\x93"];
+    let interesting: [&[u8]; 8] =
+        [b"\xff\xff\xff\xff", b"\x00\x00\x00\x00", b"\x7f", b"\x80", b"(", b"h\x00", b"\x94", b"\x93"];
     let path = std::path::Path::new("mutant.pkl");
     for i in 0..iters {
         let mut data = inputs[(next() as usize) % inputs.len()].clone();

@@ -96,7 +96,10 @@ fn other_dangerous_globals_by_every_route() {
     let e = pickle_err(&p.bytes());
     assert!(matches!(e.kind, PickleErrorKind::Type { found: "a string", .. }), "{e}");
     // extension registry and out-of-band buffers
-    assert_eq!(pickle_err(b"\x80\x02\x82\x01.").kind, PickleErrorKind::Forbidden("the extension registry (EXT1/EXT2/EXT4)"));
+    assert_eq!(
+        pickle_err(b"\x80\x02\x82\x01.").kind,
+        PickleErrorKind::Forbidden("the extension registry (EXT1/EXT2/EXT4)")
+    );
     assert!(matches!(pickle_err(b"\x80\x05\x97.").kind, PickleErrorKind::Forbidden(_)));
     // persistent ids belong only in storage payloads
     assert!(matches!(pickle_err(b"\x80\x02N\x51.").kind, PickleErrorKind::Forbidden(_)));
@@ -144,13 +147,13 @@ fn cyclic_modules_are_bounded() {
 #[test]
 fn huge_declared_lengths_are_truncation_errors() {
     let cases: Vec<(Vec<u8>, u64)> = vec![
-        (b"\x80\x04X\xf0\xff\xff\xff".to_vec(), 0xffff_fff0),                            // BINUNICODE
-        ([&b"\x80\x04\x8e"[..], &u64::MAX.to_le_bytes()].concat(), u64::MAX),          // BINBYTES8
-        ([&b"\x80\x04\x8d"[..], &(1u64 << 62).to_le_bytes()].concat(), 1 << 62),      // BINUNICODE8
-        ([&b"\x80\x05\x96"[..], &(1u64 << 40).to_le_bytes()].concat(), 1 << 40),      // BYTEARRAY8
-        ([&b"\x80\x04\x95"[..], &u64::MAX.to_le_bytes()].concat(), u64::MAX),          // FRAME
-        (b"\x80\x02\x8b\xff\xff\xff\x7f".to_vec(), 0x7fff_ffff),                          // LONG4
-        (b"\x80\x03C\xff\x01\x02\x03".to_vec(), 252),                                     // SHORT_BINBYTES
+        (b"\x80\x04X\xf0\xff\xff\xff".to_vec(), 0xffff_fff0), // BINUNICODE
+        ([&b"\x80\x04\x8e"[..], &u64::MAX.to_le_bytes()].concat(), u64::MAX), // BINBYTES8
+        ([&b"\x80\x04\x8d"[..], &(1u64 << 62).to_le_bytes()].concat(), 1 << 62), // BINUNICODE8
+        ([&b"\x80\x05\x96"[..], &(1u64 << 40).to_le_bytes()].concat(), 1 << 40), // BYTEARRAY8
+        ([&b"\x80\x04\x95"[..], &u64::MAX.to_le_bytes()].concat(), u64::MAX), // FRAME
+        (b"\x80\x02\x8b\xff\xff\xff\x7f".to_vec(), 0x7fff_ffff), // LONG4
+        (b"\x80\x03C\xff\x01\x02\x03".to_vec(), 252),         // SHORT_BINBYTES
     ];
     for (bytes, declared) in cases {
         let e = pickle_err(&bytes);

@@ -82,17 +82,31 @@ fn baseline_sg2_protocol_4() {
     let c = sg2(g);
     assert_eq!((c.z_dim, c.w_dim, c.c_dim, c.img_resolution, c.img_channels, c.num_ws), (4, 4, 0, 8, 3, 4));
     let [b4, b8] = &c.blocks[..] else { panic!("two blocks") };
-    assert_eq!((b4.resolution, b4.in_channels, b4.out_channels, b4.w_index, b4.is_last, b4.use_fp16), (4, 0, 4, 0, false, false));
-    assert_eq!((b8.resolution, b8.in_channels, b8.out_channels, b8.w_index, b8.is_last, b8.use_fp16), (8, 4, 4, 1, true, true));
+    assert_eq!(
+        (b4.resolution, b4.in_channels, b4.out_channels, b4.w_index, b4.is_last, b4.use_fp16),
+        (4, 0, 4, 0, false, false)
+    );
+    assert_eq!(
+        (b8.resolution, b8.in_channels, b8.out_channels, b8.w_index, b8.is_last, b8.use_fp16),
+        (8, 4, 4, 1, true, true)
+    );
     assert!(b4.conv0.is_none() && b4.skip.is_none());
     assert_eq!(b8.architecture, Sg2Architecture::Skip);
     let conv0 = b8.conv0.as_ref().unwrap();
-    assert_eq!((conv0.up, conv0.resolution, conv0.kernel_size, conv0.padding, conv0.conv_clamp), (2, 8, 3, 1, Some(256.0)));
+    assert_eq!(
+        (conv0.up, conv0.resolution, conv0.kernel_size, conv0.padding, conv0.conv_clamp),
+        (2, 8, 3, 1, Some(256.0))
+    );
     assert_eq!(conv0.act_gain, 2f64.sqrt());
     assert_eq!(b8.torgb.as_ref().unwrap().weight_gain, 0.5);
     assert_eq!(c.mapping.w_avg_beta, 0.998);
     assert_eq!(c.mapping.layers.len(), 2);
-    assert!(c.mapping.layers.iter().all(|l| l.weight_gain == 0.005 && l.bias_gain == 0.01 && l.activation.name() == "lrelu"));
+    assert!(
+        c.mapping
+            .layers
+            .iter()
+            .all(|l| l.weight_gain == 0.005 && l.bias_gain == 0.01 && l.activation.name() == "lrelu")
+    );
     assert_eq!(tensor(g, "mapping.fc0.weight").shape, [4, 4]);
     assert_eq!(g.modules[0].class_name, "Generator");
     assert_eq!(g.modules[1].path, "synthesis");
@@ -188,7 +202,10 @@ fn sg3_encodings() {
     assert_eq!((l1.name.as_str(), l1.out_size, l1.conv_kernel, l1.up_taps), ("L1_8_3", [8, 8], 1, 1));
     assert!(!l1.use_fp16 && l1.is_torgb);
     let torgb = g.modules.iter().find(|m| m.path == "synthesis.L1_8_3").unwrap();
-    assert_eq!(torgb.buffers, vec![("magnitude_ema".into(), Some(vec![])), ("up_filter".into(), None), ("down_filter".into(), None)]);
+    assert_eq!(
+        torgb.buffers,
+        vec![("magnitude_ema".into(), Some(vec![])), ("up_filter".into(), None), ("down_filter".into(), None)]
+    );
     assert_eq!(tensor(g, "synthesis.L0_12_4.down_filter").shape, [12, 12]);
     for file in ["sg3_p2.pkl", "sg3_p4_numpy2.pkl"] {
         assert_same(&open(file).networks, &base.networks, file);
@@ -200,7 +217,10 @@ fn tensorflow_pickles_are_recognised() {
     let e = open_err("tf_legacy.pkl");
     assert!(matches!(e.root(), Error::Unsupported(_)), "{e}");
     let text = e.to_string();
-    assert!(text.contains("tf_legacy.pkl") && text.contains("TensorFlow") && text.contains("dnnlib.tflib.network.Network"), "{text}");
+    assert!(
+        text.contains("tf_legacy.pkl") && text.contains("TensorFlow") && text.contains("dnnlib.tflib.network.Network"),
+        "{text}"
+    );
     assert!(text.contains("legacy.py"), "{text}");
 }
 

@@ -20,7 +20,12 @@ fn request(seed: i64) -> RenderRequest {
 fn counting_waker() -> (Waker, Arc<AtomicUsize>) {
     let n = Arc::new(AtomicUsize::new(0));
     let m = Arc::clone(&n);
-    (Arc::new(move || { m.fetch_add(1, Ordering::SeqCst); }), n)
+    (
+        Arc::new(move || {
+            m.fetch_add(1, Ordering::SeqCst);
+        }),
+        n,
+    )
 }
 
 /// Collects events until `done` says so.
@@ -65,7 +70,9 @@ fn newest_request_wins_while_a_slow_render_runs() {
     w.load(&net);
     w.request(request(1));
     // Wait until the first render is running, then send many requests: none may block.
-    wait_until(Duration::from_secs(10), "first render to start", || w.poll().iter().any(|e| matches!(e, WorkerEvent::Loaded { .. })));
+    wait_until(Duration::from_secs(10), "first render to start", || {
+        w.poll().iter().any(|e| matches!(e, WorkerEvent::Loaded { .. }))
+    });
     std::thread::sleep(Duration::from_millis(50));
     let start = Instant::now();
     let mut last = 0;
@@ -101,7 +108,8 @@ fn results_of_a_previous_network_are_dropped() {
     std::thread::sleep(Duration::from_millis(50)); // the slow render is now running
     w.load(&fast);
     let seq = w.request(request(2));
-    let events = collect(&mut w, "render of the new network", |e| e.iter().any(|e| matches!(e, WorkerEvent::Rendered { .. })));
+    let events =
+        collect(&mut w, "render of the new network", |e| e.iter().any(|e| matches!(e, WorkerEvent::Rendered { .. })));
     for e in &events {
         if let WorkerEvent::Rendered { seq: s, image, .. } = e {
             assert_eq!(*s, seq);
@@ -126,7 +134,9 @@ fn errors_come_back_as_data() {
     // Render before any load: an error, not a panic.
     let seq = w.request(request(0));
     let events = collect(&mut w, "render error", |e| !e.is_empty());
-    assert!(matches!(&events[0], WorkerEvent::RenderFailed { seq: s, error, .. } if *s == seq && error.contains("no network")));
+    assert!(
+        matches!(&events[0], WorkerEvent::RenderFailed { seq: s, error, .. } if *s == seq && error.contains("no network"))
+    );
 
     w.load(&broken);
     let events = collect(&mut w, "load error", |e| !e.is_empty());
@@ -139,7 +149,11 @@ fn errors_come_back_as_data() {
     w.load(&good);
     let seq = w.request(RenderRequest { psi: f64::NAN, ..Default::default() });
     let events = collect(&mut w, "render error", |e| e.iter().any(|e| matches!(e, WorkerEvent::RenderFailed { .. })));
-    assert!(events.iter().any(|e| matches!(e, WorkerEvent::RenderFailed { seq: s, error, .. } if *s == seq && error.contains("NaN"))));
+    assert!(
+        events.iter().any(
+            |e| matches!(e, WorkerEvent::RenderFailed { seq: s, error, .. } if *s == seq && error.contains("NaN"))
+        )
+    );
     // The worker is still alive.
     let seq = w.request(request(3));
     let events = collect(&mut w, "render after error", |e| !e.is_empty());

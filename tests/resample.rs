@@ -31,7 +31,8 @@ fn smooth(w: usize, shift: (f64, f64)) -> Tensor {
             for x in 0..w {
                 let (xf, yf) = ((x as f64 - shift.0) / w as f64, (y as f64 - shift.1) / w as f64);
                 let t = std::f64::consts::TAU;
-                let val = (t * (2.0 * xf + 1.0 * yf) + ch as f64).cos() * 0.5 + (t * (-1.0 * xf + 3.0 * yf)).sin() * 0.3;
+                let val =
+                    (t * (2.0 * xf + 1.0 * yf) + ch as f64).cos() * 0.5 + (t * (-1.0 * xf + 3.0 * yf)).sin() * 0.3;
                 v.push(val as f32);
             }
         }
@@ -232,7 +233,9 @@ fn polyphase_upsampling_matches_the_reference() {
     let f = p.tensor(&rotation_matrix(0.5), &Device::Cpu).unwrap();
     let asym = Tensor::new(&[[0.1f32, 0.4, -0.2], [0.3, 0.0, 0.5], [0.05, 0.2, 0.1]], &Device::Cpu).unwrap();
     let x = smooth(12, (0.3, 0.0));
-    for (filt, up, pad, flip) in [(&f, 4, [p.size() as i64 / 2; 4], false), (&asym, 3, [1, -2, 0, 2], false), (&asym, 2, [0; 4], true)] {
+    for (filt, up, pad, flip) in
+        [(&f, 4, [p.size() as i64 / 2; 4], false), (&asym, 3, [1, -2, 0, 2], false), (&asym, 2, [0; 4], true)]
+    {
         let r = upsample2d(&x, Some(filt), up, pad, flip, 1.5).unwrap();
         let q = upsample2d_fast(&x, Some(filt), up, pad, flip, 1.5).unwrap();
         assert_eq!(r.dims(), q.dims());

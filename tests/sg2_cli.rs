@@ -64,7 +64,8 @@ fn generate_reproduces_nvidias_images_and_writes_the_extras() {
     assert_eq!(shape, want_shape);
     assert!(common::max_abs_diff(&w, &want) <= 1e-5);
     // Every layer, named as the fixture names them (`:` → `.out`).
-    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
     for layer in manifest["layer_outputs"]["layers"].as_array().unwrap() {
         let file = layer["file"].as_str().unwrap();
         let ours = out.join(file.replacen("layer_", "seed0085_", 1));
@@ -82,7 +83,17 @@ fn generate_from_a_converted_safetensors_file_gives_the_same_images() {
     let st = out.join("sg2_64.safetensors");
     let o = stylescope(&["convert", dir.join("network.pkl").to_str().unwrap(), "--out", st.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = stylescope(&["generate", "--network", st.to_str().unwrap(), "--seeds", "265", "--trunc", "0.7", "--outdir", out.to_str().unwrap()]);
+    let o = stylescope(&[
+        "generate",
+        "--network",
+        st.to_str().unwrap(),
+        "--seeds",
+        "265",
+        "--trunc",
+        "0.7",
+        "--outdir",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_png_matches(&out.join("seed0265.png"), &dir.join("img_seed265_psi0.7_const_u8.npy"));
 }
@@ -93,12 +104,24 @@ fn generate_with_truncation_and_noise_mode_over_a_seed_range() {
     let pkl = dir.join("network.pkl");
     let out = scratch("range");
     let o = stylescope(&[
-        "generate", "--network", pkl.to_str().unwrap(), "--seeds", "0-1,7", "--trunc", "0.7", "--noise-mode", "none",
-        "--outdir", out.to_str().unwrap(),
+        "generate",
+        "--network",
+        pkl.to_str().unwrap(),
+        "--seeds",
+        "0-1,7",
+        "--trunc",
+        "0.7",
+        "--noise-mode",
+        "none",
+        "--outdir",
+        out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     for seed in [0, 1, 7] {
-        assert_png_matches(&out.join(format!("seed{seed:04}.png")), &dir.join(format!("img_seed{seed}_psi0.7_none_u8.npy")));
+        assert_png_matches(
+            &out.join(format!("seed{seed:04}.png")),
+            &dir.join(format!("img_seed{seed}_psi0.7_none_u8.npy")),
+        );
     }
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 3, "only the three PNGs");
 }
@@ -108,23 +131,55 @@ fn bad_input_gives_clear_errors_naming_the_file() {
     let out = scratch("errors");
     // A missing file.
     let missing = out.join("no-such-network.pkl");
-    let o = stylescope(&["generate", "--network", missing.to_str().unwrap(), "--seeds", "0", "--outdir", out.to_str().unwrap()]);
+    let o = stylescope(&[
+        "generate",
+        "--network",
+        missing.to_str().unwrap(),
+        "--seeds",
+        "0",
+        "--outdir",
+        out.to_str().unwrap(),
+    ]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("no-such-network.pkl"), "{}", stderr(&o));
     // A file that is no network at all.
     let text = out.join("notes.pkl");
     std::fs::write(&text, "these are not the weights you are looking for\n").unwrap();
-    let o = stylescope(&["generate", "--network", text.to_str().unwrap(), "--seeds", "0", "--outdir", out.to_str().unwrap()]);
+    let o = stylescope(&[
+        "generate",
+        "--network",
+        text.to_str().unwrap(),
+        "--seeds",
+        "0",
+        "--outdir",
+        out.to_str().unwrap(),
+    ]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("notes.pkl"), "{}", stderr(&o));
     // A well-formed pickle holding no generator: `pickle.dumps({'foo': 1}, protocol=2)`.
     let nogen = out.join("dict.pkl");
     std::fs::write(&nogen, b"\x80\x02}q\x00X\x03\x00\x00\x00fooq\x01K\x01s.").unwrap();
-    let o = stylescope(&["generate", "--network", nogen.to_str().unwrap(), "--seeds", "0", "--outdir", out.to_str().unwrap()]);
+    let o = stylescope(&[
+        "generate",
+        "--network",
+        nogen.to_str().unwrap(),
+        "--seeds",
+        "0",
+        "--outdir",
+        out.to_str().unwrap(),
+    ]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("dict.pkl"), "{}", stderr(&o));
     // A bad seed list.
-    let o = stylescope(&["generate", "--network", nogen.to_str().unwrap(), "--seeds", "3-1", "--outdir", out.to_str().unwrap()]);
+    let o = stylescope(&[
+        "generate",
+        "--network",
+        nogen.to_str().unwrap(),
+        "--seeds",
+        "3-1",
+        "--outdir",
+        out.to_str().unwrap(),
+    ]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("seed list"), "{}", stderr(&o));
     assert!(!out.join("seed0000.png").exists());
@@ -135,7 +190,15 @@ fn a_stylegan3_file_generates_or_says_why_not() {
     let dir = require_fixture!("sg3t_64");
     let pkl = dir.join("network.pkl");
     let out = scratch("sg3");
-    let o = stylescope(&["generate", "--network", pkl.to_str().unwrap(), "--seeds", "85", "--outdir", out.to_str().unwrap()]);
+    let o = stylescope(&[
+        "generate",
+        "--network",
+        pkl.to_str().unwrap(),
+        "--seeds",
+        "85",
+        "--outdir",
+        out.to_str().unwrap(),
+    ]);
     if o.status.success() {
         // StyleGAN3 has landed: the image is NVIDIA's.
         assert_png_matches(&out.join("seed0085.png"), &dir.join("img_seed85_psi1.0_const_u8.npy"));
@@ -148,7 +211,9 @@ fn a_stylegan3_file_generates_or_says_why_not() {
 /// A random conditional greyscale network written as stylescope safetensors.
 fn conditional_network(out: &Path) -> PathBuf {
     use candle_core::Device;
-    use stylescope::checkpoint::{Checkpoint, CheckpointFormat, DType, HostTensor, ModuleSummary, Network, NetworkKind};
+    use stylescope::checkpoint::{
+        Checkpoint, CheckpointFormat, DType, HostTensor, ModuleSummary, Network, NetworkKind,
+    };
     use stylescope::nn::GeneratorConfig;
     use stylescope::nn::stylegan2::Sg2Hyper;
     use stylescope::nn::stylegan2::init::random_weights;
@@ -170,7 +235,8 @@ fn conditional_network(out: &Path) -> PathBuf {
         .into_map()
         .into_iter()
         .map(|(name, t)| {
-            let data: Vec<u8> = t.flatten_all().unwrap().to_vec1::<f32>().unwrap().iter().flat_map(|v| v.to_le_bytes()).collect();
+            let data: Vec<u8> =
+                t.flatten_all().unwrap().to_vec1::<f32>().unwrap().iter().flat_map(|v| v.to_le_bytes()).collect();
             (name, HostTensor { dtype: DType::F32, shape: t.dims().to_vec(), data })
         })
         .collect();
@@ -225,7 +291,17 @@ fn a_conditional_network_needs_the_class_and_uses_it() {
     assert!(stderr(&r).contains("class 9"), "{}", stderr(&r));
     for class in [1usize, 2] {
         let dir = out.join(format!("class{class}"));
-        let r = stylescope(&["generate", "--network", n, "--seeds", "3", "--class", &class.to_string(), "--outdir", dir.to_str().unwrap()]);
+        let r = stylescope(&[
+            "generate",
+            "--network",
+            n,
+            "--seeds",
+            "3",
+            "--class",
+            &class.to_string(),
+            "--outdir",
+            dir.to_str().unwrap(),
+        ]);
         assert!(r.status.success(), "{}", stderr(&r));
         let png = image::open(dir.join("seed0003.png")).unwrap();
         assert_eq!(png.color(), image::ColorType::L8, "a one-channel network gives a grey PNG");

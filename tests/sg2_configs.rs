@@ -48,7 +48,8 @@ fn label(g: &Generator, n: usize) -> Option<Tensor> {
 }
 
 fn configurations() -> Vec<(&'static str, Sg2Hyper)> {
-    let base = Sg2Hyper { z_dim: 16, w_dim: 24, mapping_layers: 2, channel_base: 256, channel_max: 32, ..Default::default() };
+    let base =
+        Sg2Hyper { z_dim: 16, w_dim: 24, mapping_layers: 2, channel_base: 256, channel_max: 32, ..Default::default() };
     vec![
         (
             "32², 1 mapping layer, grey, no clamp",
@@ -56,7 +57,13 @@ fn configurations() -> Vec<(&'static str, Sg2Hyper)> {
         ),
         (
             "16², 3 mapping layers, RGBA, orig",
-            Sg2Hyper { img_resolution: 16, mapping_layers: 3, img_channels: 4, architecture: Sg2Architecture::Orig, ..base.clone() },
+            Sg2Hyper {
+                img_resolution: 16,
+                mapping_layers: 3,
+                img_channels: 4,
+                architecture: Sg2Architecture::Orig,
+                ..base.clone()
+            },
         ),
         (
             "32², conditional with an embedding, hidden width 12, resnet",
@@ -70,10 +77,20 @@ fn configurations() -> Vec<(&'static str, Sg2Hyper)> {
                 ..base.clone()
             },
         ),
-        ("8², z-less conditional, no noise", Sg2Hyper { img_resolution: 8, z_dim: 0, c_dim: 3, use_noise: false, ..base.clone() }),
+        (
+            "8², z-less conditional, no noise",
+            Sg2Hyper { img_resolution: 8, z_dim: 0, c_dim: 3, use_noise: false, ..base.clone() },
+        ),
         (
             "128², 8 mapping layers, 8 channels at most",
-            Sg2Hyper { img_resolution: 128, mapping_layers: 8, channel_base: 512, channel_max: 8, num_fp16_res: 2, ..base },
+            Sg2Hyper {
+                img_resolution: 128,
+                mapping_layers: 8,
+                channel_base: 512,
+                channel_max: 8,
+                num_fp16_res: 2,
+                ..base
+            },
         ),
     ]
 }
@@ -107,7 +124,10 @@ fn other_configurations_run_with_the_right_shapes_deterministically() {
             assert!(flat(t).iter().all(|v| v.is_finite()), "{what} {name}");
         }
         match h.architecture {
-            Sg2Architecture::Orig => assert!(names.contains(&"b8".to_string()) && !names.contains(&"b8.torgb".to_string()), "{what}: {names:?}"),
+            Sg2Architecture::Orig => assert!(
+                names.contains(&"b8".to_string()) && !names.contains(&"b8.torgb".to_string()),
+                "{what}: {names:?}"
+            ),
             Sg2Architecture::Resnet => assert!(names.contains(&"b8.skip".to_string()), "{what}: {names:?}"),
             Sg2Architecture::Skip => assert!(names.contains(&"b8:1".to_string()), "{what}: {names:?}"),
         }
@@ -121,7 +141,13 @@ fn other_configurations_run_with_the_right_shapes_deterministically() {
         assert!(diff <= 1e-5 * scale, "{what}: fused vs non-fused {diff}");
 
         // Noise modes: none differs from const when the layers have noise; random is seeded.
-        let run = |mode, seed| flat(&g.synthesis(&ws, &SynthesisOptions { noise_mode: mode, noise_seed: seed, ..Default::default() }).unwrap().image);
+        let run = |mode, seed| {
+            flat(
+                &g.synthesis(&ws, &SynthesisOptions { noise_mode: mode, noise_seed: seed, ..Default::default() })
+                    .unwrap()
+                    .image,
+            )
+        };
         let none = run(NoiseMode::None, 0);
         let differs = img.iter().zip(&none).any(|(x, y)| (x - y).abs() > 1e-4);
         assert_eq!(differs, h.use_noise, "{what}: const vs none");
@@ -159,13 +185,24 @@ fn builder_follows_nvidias_constructor() {
 #[test]
 fn conv_clamp_none_is_honoured() {
     for clamp in [Some(256.0), None] {
-        let h = Sg2Hyper { z_dim: 8, w_dim: 8, img_resolution: 8, channel_base: 64, channel_max: 8, mapping_layers: 1, conv_clamp: clamp, ..Default::default() };
+        let h = Sg2Hyper {
+            z_dim: 8,
+            w_dim: 8,
+            img_resolution: 8,
+            channel_base: 64,
+            channel_max: 8,
+            mapping_layers: 1,
+            conv_clamp: clamp,
+            ..Default::default()
+        };
         let config = h.config().unwrap();
         let mut map = perturbed_weights(&config, 3);
         map.insert("synthesis.b8.conv1.bias".into(), Tensor::full(1000f32, 8, &Device::Cpu).unwrap());
         let g = Generator::new(GeneratorConfig::StyleGan2(config), &Weights::new(map), &Device::Cpu).unwrap();
         let ws = g.mapping(&z_tensor(&[0], 8, &Device::Cpu).unwrap(), None, 1.0, None).unwrap();
-        let out = g.synthesis(&ws, &SynthesisOptions { capture: Capture::Until("b8.conv1".into()), ..Default::default() }).unwrap();
+        let out = g
+            .synthesis(&ws, &SynthesisOptions { capture: Capture::Until("b8.conv1".into()), ..Default::default() })
+            .unwrap();
         let m = flat(&out.image).iter().fold(0f32, |m, v| m.max(v.abs()));
         match clamp {
             Some(c) => assert_eq!(m, c as f32),
@@ -176,7 +213,16 @@ fn conv_clamp_none_is_honoured() {
 
 #[test]
 fn truncation_and_labels() {
-    let h = Sg2Hyper { z_dim: 8, w_dim: 8, c_dim: 4, img_resolution: 8, channel_base: 64, channel_max: 8, mapping_layers: 2, ..Default::default() };
+    let h = Sg2Hyper {
+        z_dim: 8,
+        w_dim: 8,
+        c_dim: 4,
+        img_resolution: 8,
+        channel_base: 64,
+        channel_max: 8,
+        mapping_layers: 2,
+        ..Default::default()
+    };
     let (config, g) = build(&h, 11);
     let z = z_tensor(&[9], 8, &Device::Cpu).unwrap();
     let c = class_label(4, 1, 1, &Device::Cpu).unwrap();
@@ -204,18 +250,38 @@ fn truncation_and_labels() {
 
 #[test]
 fn missing_or_misshapen_tensors_are_named() {
-    let h = Sg2Hyper { z_dim: 8, w_dim: 8, img_resolution: 8, channel_base: 64, channel_max: 8, mapping_layers: 1, ..Default::default() };
+    let h = Sg2Hyper {
+        z_dim: 8,
+        w_dim: 8,
+        img_resolution: 8,
+        channel_base: 64,
+        channel_max: 8,
+        mapping_layers: 1,
+        ..Default::default()
+    };
     let config = h.config().unwrap();
     let mut map = perturbed_weights(&config, 1);
     map.remove("synthesis.b8.conv0.noise_const");
-    let err = Generator::new(GeneratorConfig::StyleGan2(config.clone()), &Weights::new(map), &Device::Cpu).unwrap_err().to_string();
+    let err = Generator::new(GeneratorConfig::StyleGan2(config.clone()), &Weights::new(map), &Device::Cpu)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("synthesis.b8.conv0.noise_const"), "{err}");
     let mut map = perturbed_weights(&config, 1);
-    map.insert("synthesis.b4.torgb.weight".into(), Tensor::zeros((3, 7, 1, 1), candle_core::DType::F32, &Device::Cpu).unwrap());
-    let err = Generator::new(GeneratorConfig::StyleGan2(config.clone()), &Weights::new(map), &Device::Cpu).unwrap_err().to_string();
+    map.insert(
+        "synthesis.b4.torgb.weight".into(),
+        Tensor::zeros((3, 7, 1, 1), candle_core::DType::F32, &Device::Cpu).unwrap(),
+    );
+    let err = Generator::new(GeneratorConfig::StyleGan2(config.clone()), &Weights::new(map), &Device::Cpu)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("synthesis.b4.torgb.weight") && err.contains("[3, 8, 1, 1]"), "{err}");
     // Wrong ws shape.
-    let g = Generator::new(GeneratorConfig::StyleGan2(config), &Weights::new(perturbed_weights(&h.config().unwrap(), 1)), &Device::Cpu).unwrap();
+    let g = Generator::new(
+        GeneratorConfig::StyleGan2(config),
+        &Weights::new(perturbed_weights(&h.config().unwrap(), 1)),
+        &Device::Cpu,
+    )
+    .unwrap();
     let bad = Tensor::zeros((1, 3, 8), candle_core::DType::F32, &Device::Cpu).unwrap();
     assert!(g.synthesis(&bad, &SynthesisOptions::default()).is_err());
 }

@@ -72,7 +72,8 @@ fn from_safetensors(dir: &Path) -> Generator {
     static COUNT: AtomicUsize = AtomicUsize::new(0);
     let ckpt = Checkpoint::open(&dir.join("network.pkl")).unwrap();
     let n = COUNT.fetch_add(1, Ordering::SeqCst);
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("sg2_64_G_ema_{}_{n}.safetensors", std::process::id()));
+    let out =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("sg2_64_G_ema_{}_{n}.safetensors", std::process::id()));
     ckpt.save_safetensors(&out, &["G_ema"]).unwrap();
     let back = Checkpoint::open(&out).unwrap();
     assert_eq!(back.format, CheckpointFormat::Safetensors);
@@ -91,7 +92,9 @@ fn the_builder_makes_the_pickles_architecture() {
     let ckpt = Checkpoint::open(&dir.join("network.pkl")).unwrap();
     let net = ckpt.generator_network().unwrap();
     assert_eq!(net.key, "G_ema");
-    let NetworkKind::Generator(GeneratorConfig::StyleGan2(from_pickle)) = &net.kind else { panic!("not a StyleGAN2 generator") };
+    let NetworkKind::Generator(GeneratorConfig::StyleGan2(from_pickle)) = &net.kind else {
+        panic!("not a StyleGAN2 generator")
+    };
     assert_eq!(from_pickle, &hyper(&dir).config().unwrap());
     // Every tensor of G_ema is used by the generator.
     let weights = ckpt.weights("G_ema", &Device::Cpu).unwrap();
@@ -169,8 +172,12 @@ fn images_match_for_every_seed_psi_and_noise_mode() {
 fn every_layer_output_matches_under_the_visualizer_names() {
     let dir = require_fixture!("sg2_64");
     let m = manifest(&dir);
-    let want_names: Vec<String> =
-        m["layer_outputs"]["layers"].as_array().unwrap().iter().map(|l| l["name"].as_str().unwrap().to_string()).collect();
+    let want_names: Vec<String> = m["layer_outputs"]["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["name"].as_str().unwrap().to_string())
+        .collect();
     for (route, g) in generators(&dir) {
         let ws = ws_for(&g, 85, 1.0);
         let out = g.synthesis(&ws, &SynthesisOptions { capture: Capture::All, ..Default::default() }).unwrap();
@@ -224,7 +231,8 @@ fn capture_until_stops_at_the_named_layer() {
     let g = from_pickle(&dir);
     let ws = ws_for(&g, 85, 1.0);
     for name in ["b4.conv1", "b16.conv0", "b32:1", "b64.torgb", "output"] {
-        let out = g.synthesis(&ws, &SynthesisOptions { capture: Capture::Until(name.into()), ..Default::default() }).unwrap();
+        let out =
+            g.synthesis(&ws, &SynthesisOptions { capture: Capture::Until(name.into()), ..Default::default() }).unwrap();
         assert_eq!(out.layers.last().map(|(n, _)| n.as_str()), Some(name));
         let (want, shape) = common::read_npy_f32(&dir.join(format!("layer_{}.npy", name.replace(':', ".out"))));
         assert_eq!(out.image.dims(), shape.as_slice());

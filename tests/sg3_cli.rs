@@ -52,18 +52,43 @@ fn translate_and_rotate_reproduce_nvidias_transformed_images() {
     let pkl = dir.join("network.pkl");
     let out = scratch("xform");
     let o = stylescope(&[
-        "generate", "--network", pkl.to_str().unwrap(), "--seeds", "7,85", "--translate", "0.13,-0.21", "--rotate", "17",
-        "--save-raw", "--outdir", out.to_str().unwrap(),
+        "generate",
+        "--network",
+        pkl.to_str().unwrap(),
+        "--seeds",
+        "7,85",
+        "--translate",
+        "0.13,-0.21",
+        "--rotate",
+        "17",
+        "--save-raw",
+        "--outdir",
+        out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     for seed in [7, 85] {
-        assert_png_matches(&out.join(format!("seed{seed:04}.png")), &dir.join(format!("xform_both_seed{seed}_psi1.0_u8.npy")));
-        assert_npy_close(&out.join(format!("seed{seed:04}.npy")), &dir.join(format!("xform_both_seed{seed}_psi1.0.npy")), 1e-4);
+        assert_png_matches(
+            &out.join(format!("seed{seed:04}.png")),
+            &dir.join(format!("xform_both_seed{seed}_psi1.0_u8.npy")),
+        );
+        assert_npy_close(
+            &out.join(format!("seed{seed:04}.npy")),
+            &dir.join(format!("xform_both_seed{seed}_psi1.0.npy")),
+            1e-4,
+        );
     }
     // Translation alone, with a negative first coordinate accepted as a value.
     let out = scratch("translate");
     let o = stylescope(&[
-        "generate", "--network", pkl.to_str().unwrap(), "--seeds", "85", "--translate", "0.13,-0.21", "--outdir", out.to_str().unwrap(),
+        "generate",
+        "--network",
+        pkl.to_str().unwrap(),
+        "--seeds",
+        "85",
+        "--translate",
+        "0.13,-0.21",
+        "--outdir",
+        out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_png_matches(&out.join("seed0085.png"), &dir.join("xform_translate_seed85_psi1.0_u8.npy"));
@@ -75,8 +100,17 @@ fn untransform_writes_the_visualizers_image_and_mask() {
     let pkl = dir.join("network.pkl");
     let out = scratch("untransform");
     let o = stylescope(&[
-        "generate", "--network", pkl.to_str().unwrap(), "--seeds", "85", "--rotate", "17", "--untransform", "--save-raw",
-        "--outdir", out.to_str().unwrap(),
+        "generate",
+        "--network",
+        pkl.to_str().unwrap(),
+        "--seeds",
+        "85",
+        "--rotate",
+        "17",
+        "--untransform",
+        "--save-raw",
+        "--outdir",
+        out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_npy_close(&out.join("seed0085.npy"), &dir.join("untransform_rotate_seed85_psi1.0.npy"), 1e-4);
@@ -90,8 +124,16 @@ fn pseudo_align_replaces_the_first_w_row_by_w_avg() {
     let pkl = dir.join("network.pkl");
     let out = scratch("align");
     let o = stylescope(&[
-        "generate", "--network", pkl.to_str().unwrap(), "--seeds", "85", "--pseudo-align", "--save-w", "--save-raw",
-        "--outdir", out.to_str().unwrap(),
+        "generate",
+        "--network",
+        pkl.to_str().unwrap(),
+        "--seeds",
+        "85",
+        "--pseudo-align",
+        "--save-w",
+        "--save-raw",
+        "--outdir",
+        out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let (w, shape) = common::read_npy_f32(&out.join("seed0085_w.npy"));
@@ -113,7 +155,8 @@ fn stylegan2_networks_refuse_the_stylegan3_flags() {
     let pkl = dir.join("network.pkl");
     let out = scratch("sg2");
     for flags in [&["--rotate", "10"][..], &["--translate", "0.1,0"], &["--untransform"], &["--pseudo-align"]] {
-        let mut args = vec!["generate", "--network", pkl.to_str().unwrap(), "--seeds", "0", "--outdir", out.to_str().unwrap()];
+        let mut args =
+            vec!["generate", "--network", pkl.to_str().unwrap(), "--seeds", "0", "--outdir", out.to_str().unwrap()];
         args.extend_from_slice(flags);
         let o = stylescope(&args);
         assert!(!o.status.success(), "{flags:?} accepted");
@@ -121,7 +164,17 @@ fn stylegan2_networks_refuse_the_stylegan3_flags() {
         assert!(e.contains(flags[0]) && e.contains("StyleGAN3") && e.contains("StyleGAN2"), "{flags:?}: {e}");
         assert!(!out.join("seed0000.png").exists());
     }
-    let o = stylescope(&["generate", "--network", pkl.to_str().unwrap(), "--seeds", "0", "--translate", "0.1", "--outdir", out.to_str().unwrap()]);
+    let o = stylescope(&[
+        "generate",
+        "--network",
+        pkl.to_str().unwrap(),
+        "--seeds",
+        "0",
+        "--translate",
+        "0.1",
+        "--outdir",
+        out.to_str().unwrap(),
+    ]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("X,Y"), "{}", stderr(&o));
 }
@@ -134,8 +187,18 @@ fn a_converted_stylegan3_file_generates_the_same_transformed_image() {
     let o = stylescope(&["convert", dir.join("network.pkl").to_str().unwrap(), "--out", st.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let o = stylescope(&[
-        "generate", "--network", st.to_str().unwrap(), "--seeds", "85", "--translate", "0.13,-0.21", "--rotate", "17",
-        "--save-raw", "--outdir", out.to_str().unwrap(),
+        "generate",
+        "--network",
+        st.to_str().unwrap(),
+        "--seeds",
+        "85",
+        "--translate",
+        "0.13,-0.21",
+        "--rotate",
+        "17",
+        "--save-raw",
+        "--outdir",
+        out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_npy_close(&out.join("seed0085.npy"), &dir.join("xform_both_seed85_psi1.0.npy"), 1e-4);

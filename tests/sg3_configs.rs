@@ -7,7 +7,9 @@
 mod common;
 
 use candle_core::{DType, Device, Tensor};
-use stylescope::analysis::resample::{apply_fractional_pseudo_rotation, apply_fractional_rotation, apply_integer_translation};
+use stylescope::analysis::resample::{
+    apply_fractional_pseudo_rotation, apply_fractional_rotation, apply_integer_translation,
+};
 use stylescope::nn::config::{GeneratorConfig, Sg3Config};
 use stylescope::nn::generator::{Capture, Generator, SynthesisOptions};
 use stylescope::nn::image::to_raster;
@@ -61,7 +63,15 @@ fn other_configurations_run_with_the_shapes_of_their_schedule() {
             ..Sg3Hyper::r(16)
         },
         // Fewer layers, a smaller margin, 128².
-        Sg3Hyper { z_dim: 8, w_dim: 8, channel_base: 128.0, channel_max: 4.0, num_layers: 8, margin_size: 4, ..Sg3Hyper::t(128) },
+        Sg3Hyper {
+            z_dim: 8,
+            w_dim: 8,
+            channel_base: 128.0,
+            channel_max: 4.0,
+            num_layers: 8,
+            margin_size: 4,
+            ..Sg3Hyper::t(128)
+        },
     ];
     for (k, h) in cases.iter().enumerate() {
         let (config, g) = build(h, 100 + k as u64);
@@ -78,7 +88,8 @@ fn other_configurations_run_with_the_shapes_of_their_schedule() {
         assert_eq!(ws.dims(), &[n, config.num_ws, h.w_dim]);
         if let Some(c) = &c {
             // The label matters, and a conditional network needs one.
-            let other = Tensor::from_vec(vec![1f32, 0., 0., 0., 0., 0., 0., 1., 0., 0.], (n, h.c_dim), &Device::Cpu).unwrap();
+            let other =
+                Tensor::from_vec(vec![1f32, 0., 0., 0., 0., 0., 0., 1., 0., 0.], (n, h.c_dim), &Device::Cpu).unwrap();
             let ws2 = g.mapping(&zs, Some(&other), 0.8, None).unwrap();
             assert!(common::max_abs_diff(&v(&ws), &v(&ws2)) > 1e-3);
             assert!(g.mapping(&zs, None, 0.8, None).is_err());
@@ -132,7 +143,10 @@ fn stylegan3_r_is_rotation_equivariant() {
     let base = g.synthesis(&ws, &SynthesisOptions::default()).unwrap().image;
     // As EQ-R: the network rotated through its input vs the band-limited rotation of its output.
     let angle = 0.6f64;
-    let opts = SynthesisOptions { input_transform: Some(make_transform([0.0, 0.0], angle.to_degrees())), ..Default::default() };
+    let opts = SynthesisOptions {
+        input_transform: Some(make_transform([0.0, 0.0], angle.to_degrees())),
+        ..Default::default()
+    };
     let rotated = g.synthesis(&ws, &opts).unwrap().image;
     let (reference, ref_mask) = apply_fractional_rotation(&base, angle, 3).unwrap();
     let (pseudo, pseudo_mask) = apply_fractional_pseudo_rotation(&rotated, angle, 3).unwrap();

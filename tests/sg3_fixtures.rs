@@ -11,12 +11,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use candle_core::{DType, Device, Tensor};
+use sg3_common::{hyper_from_manifest, manifest};
 use stylescope::analysis::resample::untransform;
 use stylescope::checkpoint::Checkpoint;
 use stylescope::nn::config::GeneratorConfig;
 use stylescope::nn::generator::{Capture, Generator, Mat3, SynthesisOptions};
 use stylescope::nn::image::to_u8_hwc;
-use sg3_common::{hyper_from_manifest, manifest};
 use stylescope::nn::stylegan3::transform::{make_transform, transform_buffer};
 use stylescope::nn::weights::Weights;
 
@@ -40,14 +40,34 @@ fn the_pickled_architecture_is_what_the_builder_computes_and_every_tensor_is_use
         // Floats read from the pickle and computed by the builder agree to rounding.
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(1.0);
         assert_eq!(pickled.layers.len(), built.layers.len());
-        assert_eq!((pickled.num_ws, pickled.input.channels, pickled.input.size), (built.num_ws, built.input.channels, built.input.size));
-        assert!(close(pickled.input.bandwidth, built.input.bandwidth) && close(pickled.input.sampling_rate, built.input.sampling_rate));
+        assert_eq!(
+            (pickled.num_ws, pickled.input.channels, pickled.input.size),
+            (built.num_ws, built.input.channels, built.input.size)
+        );
+        assert!(
+            close(pickled.input.bandwidth, built.input.bandwidth)
+                && close(pickled.input.sampling_rate, built.input.sampling_rate)
+        );
         for (p, b) in pickled.layers.iter().zip(&built.layers) {
             assert_eq!(p.name, b.name);
-            assert_eq!((p.in_size, p.out_size, p.in_channels, p.out_channels), (b.in_size, b.out_size, b.in_channels, b.out_channels));
-            assert_eq!((p.up_factor, p.down_factor, p.up_taps, p.down_taps, p.down_radial), (b.up_factor, b.down_factor, b.up_taps, b.down_taps, b.down_radial));
-            assert_eq!((p.padding, p.conv_kernel, p.conv_clamp, p.is_torgb, p.use_fp16), (b.padding, b.conv_kernel, b.conv_clamp, b.is_torgb, b.use_fp16));
-            for (x, y) in [(p.in_cutoff, b.in_cutoff), (p.out_cutoff, b.out_cutoff), (p.in_half_width, b.in_half_width), (p.out_half_width, b.out_half_width)] {
+            assert_eq!(
+                (p.in_size, p.out_size, p.in_channels, p.out_channels),
+                (b.in_size, b.out_size, b.in_channels, b.out_channels)
+            );
+            assert_eq!(
+                (p.up_factor, p.down_factor, p.up_taps, p.down_taps, p.down_radial),
+                (b.up_factor, b.down_factor, b.up_taps, b.down_taps, b.down_radial)
+            );
+            assert_eq!(
+                (p.padding, p.conv_kernel, p.conv_clamp, p.is_torgb, p.use_fp16),
+                (b.padding, b.conv_kernel, b.conv_clamp, b.is_torgb, b.use_fp16)
+            );
+            for (x, y) in [
+                (p.in_cutoff, b.in_cutoff),
+                (p.out_cutoff, b.out_cutoff),
+                (p.in_half_width, b.in_half_width),
+                (p.out_half_width, b.out_half_width),
+            ] {
                 assert!(close(x, y), "{}: {x} vs {y}", p.name);
             }
         }
@@ -207,7 +227,8 @@ fn every_layer_output_matches_including_margins() {
         assert_eq!(names, recorded, "{net}: captured layer names");
         let mut worst = 0f32;
         for (l, (name, t)) in m["layer_outputs"]["layers"].as_array().unwrap().iter().zip(&out.layers) {
-            let shape: Vec<usize> = l["shape"].as_array().unwrap().iter().map(|x| x.as_u64().unwrap() as usize).collect();
+            let shape: Vec<usize> =
+                l["shape"].as_array().unwrap().iter().map(|x| x.as_u64().unwrap() as usize).collect();
             assert_eq!(t.dims(), shape.as_slice(), "{net} {name}");
             let file = l["file"].as_str().unwrap();
             let got = match files.get(file).map(|f| &f["crop"]) {
@@ -228,7 +249,12 @@ fn every_layer_output_matches_including_margins() {
         }
         // One layer reaches the clamp (sg3t: clamped at 256; sg3r: no clamp, far above 256), so a
         // missing or spurious clamp fails the comparison above.
-        let max_all = m["layer_outputs"]["layers"].as_array().unwrap().iter().map(|l| l["max"].as_f64().unwrap()).fold(0.0, f64::max);
+        let max_all = m["layer_outputs"]["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["max"].as_f64().unwrap())
+            .fold(0.0, f64::max);
         assert!(max_all > 255.9, "{net}: the fixture no longer exercises the clamp");
         eprintln!("{net}: layer outputs max error relative to max(1, max|ref|): {worst:e}");
 

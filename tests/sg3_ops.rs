@@ -49,11 +49,36 @@ fn filtered_lrelu_fast_matches_reference_on_stylegan3_layer_shapes() {
     // (input [N, C, H, W], up filter, down filter, params): T hidden layer, T up-4 layer with
     // cropping, R radial layer, critically sampled crop, ToRGB (no filters, clamp only).
     let cases: Vec<(Vec<usize>, Option<&Tensor>, Option<&Tensor>, FilteredLrelu)> = vec![
-        (vec![2, 3, 38, 38], Some(&fu2), Some(&fd2), FilteredLrelu { up: 2, down: 2, padding: [9, 8, 9, 8], clamp: Some(256.0), ..Default::default() }),
-        (vec![1, 2, 38, 38], Some(&fu4), Some(&fd2), FilteredLrelu { up: 4, down: 2, padding: [-6, -9, -6, -9], clamp: Some(0.5), ..Default::default() }),
-        (vec![1, 3, 36, 36], Some(&fu2), Some(&radial), FilteredLrelu { up: 2, down: 2, padding: [11, 10, 11, 10], ..Default::default() }),
-        (vec![1, 2, 86, 84], Some(&fu2), Some(&fd2), FilteredLrelu { up: 2, down: 2, padding: [-9, -10, -7, -10], ..Default::default() }),
-        (vec![2, 3, 16, 16], None, None, FilteredLrelu { gain: 1.0, slope: 1.0, clamp: Some(0.3), ..Default::default() }),
+        (
+            vec![2, 3, 38, 38],
+            Some(&fu2),
+            Some(&fd2),
+            FilteredLrelu { up: 2, down: 2, padding: [9, 8, 9, 8], clamp: Some(256.0), ..Default::default() },
+        ),
+        (
+            vec![1, 2, 38, 38],
+            Some(&fu4),
+            Some(&fd2),
+            FilteredLrelu { up: 4, down: 2, padding: [-6, -9, -6, -9], clamp: Some(0.5), ..Default::default() },
+        ),
+        (
+            vec![1, 3, 36, 36],
+            Some(&fu2),
+            Some(&radial),
+            FilteredLrelu { up: 2, down: 2, padding: [11, 10, 11, 10], ..Default::default() },
+        ),
+        (
+            vec![1, 2, 86, 84],
+            Some(&fu2),
+            Some(&fd2),
+            FilteredLrelu { up: 2, down: 2, padding: [-9, -10, -7, -10], ..Default::default() },
+        ),
+        (
+            vec![2, 3, 16, 16],
+            None,
+            None,
+            FilteredLrelu { gain: 1.0, slope: 1.0, clamp: Some(0.3), ..Default::default() },
+        ),
     ];
     for (i, (shape, fu, fd, p)) in cases.into_iter().enumerate() {
         let x = tensor(&shape, 10 + i as u64, 2.0);
@@ -73,7 +98,14 @@ fn filtered_lrelu_fast_matches_reference_on_stylegan3_layer_shapes() {
     }
     // The documented output sizes.
     let x = tensor(&[1, 1, 38, 38], 1, 1.0);
-    let y = filtered_lrelu_fast(&x, Some(&fu2), Some(&fd2), None, &FilteredLrelu { up: 2, down: 2, padding: [9, 8, 9, 8], ..Default::default() }).unwrap();
+    let y = filtered_lrelu_fast(
+        &x,
+        Some(&fu2),
+        Some(&fd2),
+        None,
+        &FilteredLrelu { up: 2, down: 2, padding: [9, 8, 9, 8], ..Default::default() },
+    )
+    .unwrap();
     assert_eq!(y.dims(), &[1, 1, 36, 36]);
 }
 
@@ -99,7 +131,10 @@ fn filtered_lrelu_without_filters_is_bias_lrelu_gain_clamp() {
     let p = FilteredLrelu { clamp: Some(256.0), ..Default::default() };
     let s2 = std::f32::consts::SQRT_2;
     let want = [-1.75 * 0.2 * s2, -0.25 * 0.2 * s2, 0.75 * s2, 256.0];
-    for y in [filtered_lrelu_ref(&x, None, None, Some(&b), &p).unwrap(), filtered_lrelu_fast(&x, None, None, Some(&b), &p).unwrap()] {
+    for y in [
+        filtered_lrelu_ref(&x, None, None, Some(&b), &p).unwrap(),
+        filtered_lrelu_fast(&x, None, None, Some(&b), &p).unwrap(),
+    ] {
         let y = vec(&y);
         for (a, w) in y.iter().zip(want) {
             assert!((a - w).abs() < 1e-6, "{y:?} vs {want:?}");

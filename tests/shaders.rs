@@ -20,12 +20,9 @@ fn wgsl_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn validate(path: &Path) -> Result<naga::valid::ModuleInfo, String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     let module = naga::front::wgsl::parse_str(&text).map_err(|e| e.emit_to_string(&text))?;
-    naga::valid::Validator::new(
-        naga::valid::ValidationFlags::all(),
-        naga::valid::Capabilities::default(),
-    )
-    .validate(&module)
-    .map_err(|e| e.emit_to_string(&text))
+    naga::valid::Validator::new(naga::valid::ValidationFlags::all(), naga::valid::Capabilities::default())
+        .validate(&module)
+        .map_err(|e| e.emit_to_string(&text))
 }
 
 #[test]
@@ -35,10 +32,8 @@ fn every_wgsl_file_validates_with_naga() {
     wgsl_files(&root, &mut files);
     files.sort();
     assert!(!files.is_empty(), "no .wgsl files under {}", root.display());
-    let failures: Vec<String> = files
-        .iter()
-        .filter_map(|f| validate(f).err().map(|e| format!("{}:\n{e}", f.display())))
-        .collect();
+    let failures: Vec<String> =
+        files.iter().filter_map(|f| validate(f).err().map(|e| format!("{}:\n{e}", f.display()))).collect();
     assert!(failures.is_empty(), "WGSL validation failed:\n{}", failures.join("\n"));
     println!("validated {} WGSL files", files.len());
 }

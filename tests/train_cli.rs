@@ -21,14 +21,48 @@ fn text(o: &Output) -> (String, String) {
 
 fn train_args<'a>(data: &'a str, out: &'a str, kimg: &'a str) -> Vec<&'a str> {
     vec![
-        "train", "--cfg", "stylegan2", "--data", data, "--outdir", out, "--kimg", kimg, "--batch", "4", "--gamma", "0.1",
-        "--cbase", "128", "--cmax", "16", "--z-dim", "16", "--w-dim", "16", "--map-depth", "2", "--tick", "0.004",
-        "--snap", "1", "--grid", "2x2", "--mirror", "1", "--seed", "3",
+        "train",
+        "--cfg",
+        "stylegan2",
+        "--data",
+        data,
+        "--outdir",
+        out,
+        "--kimg",
+        kimg,
+        "--batch",
+        "4",
+        "--gamma",
+        "0.1",
+        "--cbase",
+        "128",
+        "--cmax",
+        "16",
+        "--z-dim",
+        "16",
+        "--w-dim",
+        "16",
+        "--map-depth",
+        "2",
+        "--tick",
+        "0.004",
+        "--snap",
+        "1",
+        "--grid",
+        "2x2",
+        "--mirror",
+        "1",
+        "--seed",
+        "3",
     ]
 }
 
 fn last_snapshot(stdout: &str) -> String {
-    stdout.lines().find_map(|l| l.strip_prefix("Last snapshot: ")).unwrap_or_else(|| panic!("no snapshot line in {stdout}")).to_string()
+    stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Last snapshot: "))
+        .unwrap_or_else(|| panic!("no snapshot line in {stdout}"))
+        .to_string()
 }
 
 #[test]
@@ -85,7 +119,8 @@ fn bad_input_names_the_file() {
     let (_, stderr) = text(&o);
     assert!(!o.status.success());
     assert!(stderr.contains("missing.zip"), "{stderr}");
-    let o = stylescope(&["train", "--cfg", "stylegan4", "--data", "x", "--outdir", "y", "--batch", "4", "--gamma", "1"]);
+    let o =
+        stylescope(&["train", "--cfg", "stylegan4", "--data", "x", "--outdir", "y", "--batch", "4", "--gamma", "1"]);
     assert!(!o.status.success());
     assert!(text(&o).1.contains("stylegan4"));
     std::fs::remove_dir_all(&dir).ok();

@@ -13,7 +13,9 @@ use stylescope::nn::discriminator::{DiscriminatorHyper, init::random_weights as 
 use stylescope::nn::random_state::RandomState;
 use stylescope::nn::stylegan2::{Sg2Hyper, init::random_weights as g_init};
 use stylescope::nn::weights::Weights;
-use stylescope::train::forward::{GenInputs, Mixing, build_discriminator, build_generator, run_discriminator, run_mapping, run_synthesis};
+use stylescope::train::forward::{
+    GenInputs, Mixing, build_discriminator, build_generator, run_discriminator, run_mapping, run_synthesis,
+};
 use stylescope::train::params::{ParamSet, is_generator_buffer};
 use stylescope::train::path_length::{PL_STEP, PlSettings, path_length};
 use stylescope::train::r1::{R1_STEP, R1Settings, r1};
@@ -53,27 +55,44 @@ fn perturbed(map: Map, rng: &mut RandomState) -> Map {
 /// The gradient of the trainer's surrogate, per parameter (float64 values).
 fn gradient(ps: &ParamSet, surrogate: &Tensor) -> BTreeMap<String, Vec<f64>> {
     let g = surrogate.backward().unwrap();
-    ps.params.iter().map(|(k, v)| (k.clone(), g.get(v.as_tensor()).map(flat).unwrap_or_else(|| vec![0.0; v.elem_count()]))).collect()
+    ps.params
+        .iter()
+        .map(|(k, v)| (k.clone(), g.get(v.as_tensor()).map(flat).unwrap_or_else(|| vec![0.0; v.elem_count()])))
+        .collect()
 }
 
 /// Compares `⟨grad, Δ⟩` with central differences of `penalty` along directions Δ: random over
 /// all parameters, and random within each tensor. Returns the two relative errors.
-fn compare(name: &str, base: &Map, params: &[String], grad: &BTreeMap<String, Vec<f64>>, penalty: &dyn Fn(&Map) -> f64, rng: &mut RandomState) -> (f64, f64) {
+fn compare(
+    name: &str,
+    base: &Map,
+    params: &[String],
+    grad: &BTreeMap<String, Vec<f64>>,
+    penalty: &dyn Fn(&Map) -> f64,
+    rng: &mut RandomState,
+) -> (f64, f64) {
     // The reference: a central difference with a step small enough that no activation changes
     // side (checked: two steps must agree, otherwise another direction is drawn).
     let directional = |make: &mut dyn FnMut() -> Map| -> (f64, f64) {
         for _ in 0..4 {
             let dir = make();
             let shifted = |s: f64| -> Map {
-                base.iter().map(|(k, t)| (k.clone(), dir.get(k).map_or_else(|| t.clone(), |d| (t + (d * s).unwrap()).unwrap()))).collect()
+                base.iter()
+                    .map(|(k, t)| {
+                        (k.clone(), dir.get(k).map_or_else(|| t.clone(), |d| (t + (d * s).unwrap()).unwrap()))
+                    })
+                    .collect()
             };
             let fd = |eps: f64| (penalty(&shifted(eps)) - penalty(&shifted(-eps))) / (2.0 * eps);
             let (reference, check) = (fd(1e-9), fd(3e-9));
             if (reference - check).abs() > 1e-2 * reference.abs() + 1e-6 {
-                eprintln!("  {name}: a kink lies within 3e-9 along this direction ({reference:e} vs {check:e}); drawing another");
+                eprintln!(
+                    "  {name}: a kink lies within 3e-9 along this direction ({reference:e} vs {check:e}); drawing another"
+                );
                 continue;
             }
-            let ours: f64 = dir.iter().map(|(k, d)| flat(d).iter().zip(&grad[k]).map(|(a, b)| a * b).sum::<f64>()).sum();
+            let ours: f64 =
+                dir.iter().map(|(k, d)| flat(d).iter().zip(&grad[k]).map(|(a, b)| a * b).sum::<f64>()).sum();
             return (reference, ours);
         }
         panic!("{name}: no kink-free direction found");
@@ -116,7 +135,8 @@ fn check_r1(name: &str, h: DiscriminatorHyper, blur: f64, seed: u32) -> (f64, f6
     let n = 4;
     let x = randn(&mut rng, &[n, h.img_channels, h.img_resolution, h.img_resolution], 0.5);
     let c = (h.c_dim > 0).then(|| {
-        let v: Vec<f64> = (0..n * h.c_dim).map(|i| if i % h.c_dim == (i / h.c_dim) % h.c_dim { 1.0 } else { 0.0 }).collect();
+        let v: Vec<f64> =
+            (0..n * h.c_dim).map(|i| if i % h.c_dim == (i / h.c_dim) % h.c_dim { 1.0 } else { 0.0 }).collect();
         Tensor::from_vec(v, (n, h.c_dim), &Device::Cpu).unwrap()
     });
     let ps = ParamSet::new(to(&base, DType::F32), |k| config.is_trainable(k)).unwrap();
@@ -159,7 +179,15 @@ fn r1_gradient_matches_the_exact_gradient() {
 }
 
 /// NVIDIA's path-length loss `w·mean_i (Lᵢ − μ)²` with `μ = μ₀ + decay·(mean L − μ₀)`, in the dtype of `map`.
-fn pl_loss(config: &GeneratorConfig, map: &Map, x: &GenInputs, y: &Tensor, pl_mean: f64, weight: f64, decay: f64) -> f64 {
+fn pl_loss(
+    config: &GeneratorConfig,
+    map: &Map,
+    x: &GenInputs,
+    y: &Tensor,
+    pl_mean: f64,
+    weight: f64,
+    decay: f64,
+) -> f64 {
     let g = build_generator(config, &Weights::new(map.clone()), &Device::Cpu).unwrap();
     let ws = run_mapping(&g, x, None).unwrap();
     let wv = Var::from_tensor(&ws).unwrap();
@@ -174,7 +202,10 @@ fn pl_loss(config: &GeneratorConfig, map: &Map, x: &GenInputs, y: &Tensor, pl_me
 
 #[test]
 fn path_length_gradient_matches_the_exact_gradient() {
-    for (name, clamp, seed) in [("path length, StyleGAN2 16², no clamp", None, 11u32), ("path length, StyleGAN2 16², clamp 0.5", Some(0.5), 12)] {
+    for (name, clamp, seed) in [
+        ("path length, StyleGAN2 16², no clamp", None, 11u32),
+        ("path length, StyleGAN2 16², clamp 0.5", Some(0.5), 12),
+    ] {
         let h = Sg2Hyper {
             z_dim: 8,
             w_dim: 8,
@@ -187,10 +218,19 @@ fn path_length_gradient_matches_the_exact_gradient() {
         };
         let config = GeneratorConfig::StyleGan2(h.config().unwrap());
         let mut rng = RandomState::new(seed);
-        let base = perturbed(g_init(match &config {
-            GeneratorConfig::StyleGan2(c) => c,
-            GeneratorConfig::StyleGan3(_) => unreachable!(),
-        }, seed, &Device::Cpu).unwrap().into_map(), &mut rng);
+        let base = perturbed(
+            g_init(
+                match &config {
+                    GeneratorConfig::StyleGan2(c) => c,
+                    GeneratorConfig::StyleGan3(_) => unreachable!(),
+                },
+                seed,
+                &Device::Cpu,
+            )
+            .unwrap()
+            .into_map(),
+            &mut rng,
+        );
         let n = 4;
         let inputs = |dt: DType, rng: &mut RandomState| GenInputs {
             z: randn(rng, &[n, 8], 1.0).to_dtype(dt).unwrap(),
@@ -206,10 +246,15 @@ fn path_length_gradient_matches_the_exact_gradient() {
         let s = PlSettings { weight, decay, gain: 1.0, step: PL_STEP };
         let out = path_length(&ps, &config, &x32, &y.to_dtype(DType::F32).unwrap(), pl_mean, s).unwrap();
         let reference = pl_loss(&config, &base, &x64, &y, pl_mean, weight, decay);
-        assert!((out.penalty * weight - reference).abs() < 1e-4 * reference, "{name}: penalty {} vs {reference}", out.penalty * weight);
+        assert!(
+            (out.penalty * weight - reference).abs() < 1e-4 * reference,
+            "{name}: penalty {} vs {reference}",
+            out.penalty * weight
+        );
         let grad = gradient(&ps, &out.surrogate.unwrap());
         let params: Vec<String> = ps.params.keys().cloned().collect();
-        let (a, b) = compare(name, &base, &params, &grad, &|m| pl_loss(&config, m, &x64, &y, pl_mean, weight, decay), &mut rng);
+        let (a, b) =
+            compare(name, &base, &params, &grad, &|m| pl_loss(&config, m, &x64, &y, pl_mean, weight, decay), &mut rng);
         assert!(a < 1e-2 && b < 1e-2, "{name}: relative errors {a}, {b}");
     }
 }

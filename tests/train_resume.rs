@@ -41,12 +41,17 @@ fn assert_identical(a: &Path, b: &Path, what: &str) {
             assert!(ta == tb, "{what}: {}.{name} differs", na.key);
         }
     }
-    let (sa, sb) = (&a.network("training_state").unwrap().init_kwargs, &b.network("training_state").unwrap().init_kwargs);
+    let (sa, sb) =
+        (&a.network("training_state").unwrap().init_kwargs, &b.network("training_state").unwrap().init_kwargs);
     for k in ["cur_nimg", "batch_idx", "pl_mean", "seed"] {
         assert_eq!(sa[k], sb[k], "{what}: {k}");
     }
     for k in ["G_opt", "D_opt"] {
-        assert_eq!(a.network(k).unwrap().init_kwargs, b.network(k).unwrap().init_kwargs, "{what}: {k} settings and step");
+        assert_eq!(
+            a.network(k).unwrap().init_kwargs,
+            b.network(k).unwrap().init_kwargs,
+            "{what}: {k} settings and step"
+        );
     }
 }
 
@@ -89,7 +94,9 @@ fn resumes_from_nvidia_pickles() {
     let dir = scratch("resume-pkl");
     let data = dir.join("discs64");
     toy_data::write_discs(&data, 4, 64, 8);
-    for (net, cfg) in [("sg2_64", TrainCfg::StyleGan2), ("sg3t_64", TrainCfg::StyleGan3T), ("sg3r_64", TrainCfg::StyleGan3R)] {
+    for (net, cfg) in
+        [("sg2_64", TrainCfg::StyleGan2), ("sg3t_64", TrainCfg::StyleGan3T), ("sg3r_64", TrainCfg::StyleGan3R)]
+    {
         let fixture = require_fixture!(net);
         let pkl = fixture.join("network.pkl");
         let mut o = TrainOptions::new(cfg, data.clone(), dir.join(net), 2, 1.0);
@@ -103,7 +110,11 @@ fn resumes_from_nvidia_pickles() {
         // fixtures' were set far from the layers' actual magnitudes).
         let values = |c: &Checkpoint, key: &str| -> Vec<(String, Vec<f32>)> {
             let n = c.network(key).unwrap();
-            n.tensors.iter().filter(|(n, _)| !is_generator_buffer(n)).map(|(n, t)| (n.clone(), t.to_f32_vec().unwrap())).collect()
+            n.tensors
+                .iter()
+                .filter(|(n, _)| !is_generator_buffer(n))
+                .map(|(n, t)| (n.clone(), t.to_f32_vec().unwrap()))
+                .collect()
         };
         let dist = |a: &[(String, Vec<f32>)], b: &[(String, Vec<f32>)]| -> (f64, f32) {
             let (mut sq, mut max) = (0.0f64, 0.0f32);
@@ -121,7 +132,9 @@ fn resumes_from_nvidia_pickles() {
         assert!(d_moved > 0.0 && d_max < 0.02, "{net}: D moved by {d_moved} (max {d_max})");
         let (ema_moved, _) = dist(&values(&old, "G_ema"), &values(&new, "G_ema"));
         let (g_vs_ema, _) = dist(&values(&old, "G"), &values(&old, "G_ema"));
-        eprintln!("{net}: D moved {d_moved:.3e} (max {d_max:.2e}); G_ema moved {ema_moved:.3e} (G − G_ema in the pickle: {g_vs_ema:.3e})");
+        eprintln!(
+            "{net}: D moved {d_moved:.3e} (max {d_max:.2e}); G_ema moved {ema_moved:.3e} (G − G_ema in the pickle: {g_vs_ema:.3e})"
+        );
         assert!(ema_moved > 0.0 && ema_moved < 0.02 * g_vs_ema, "{net}: G_ema moved by {ema_moved}");
     }
     std::fs::remove_dir_all(&dir).ok();

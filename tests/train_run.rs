@@ -41,7 +41,9 @@ fn logits_separate_and_samples_move_toward_the_data() {
     for i in 0..ds.len() {
         let img = reader.image(i, false).unwrap();
         for k in 0..3 {
-            data_mean[k] += img[k * 256..(k + 1) * 256].iter().map(|&b| f64::from(b) / 127.5 - 1.0).sum::<f64>() / 256.0 / ds.len() as f64;
+            data_mean[k] += img[k * 256..(k + 1) * 256].iter().map(|&b| f64::from(b) / 127.5 - 1.0).sum::<f64>()
+                / 256.0
+                / ds.len() as f64;
         }
     }
 
@@ -57,13 +59,28 @@ fn logits_separate_and_samples_move_toward_the_data() {
     assert_eq!(out.batch_idx, iterations as u64);
 
     let events = sink.events.lock().unwrap();
-    let ticks: Vec<_> = events.iter().filter_map(|e| if let TrainEvent::Tick(t) = e { Some(t.clone()) } else { None }).collect();
-    let grids: Vec<(f64, [f64; 3])> =
-        events.iter().filter_map(|e| if let TrainEvent::Samples { kimg, grid, reals: false } = e { Some((*kimg, mean_colour(grid))) } else { None }).collect();
+    let ticks: Vec<_> =
+        events.iter().filter_map(|e| if let TrainEvent::Tick(t) = e { Some(t.clone()) } else { None }).collect();
+    let grids: Vec<(f64, [f64; 3])> = events
+        .iter()
+        .filter_map(|e| {
+            if let TrainEvent::Samples { kimg, grid, reals: false } = e {
+                Some((*kimg, mean_colour(grid)))
+            } else {
+                None
+            }
+        })
+        .collect();
     for (t, g) in ticks.iter().zip(grids.iter().skip(1)) {
         eprintln!(
             "tick {:>2} kimg {:.3}: D(real) {:+.3} D(fake) {:+.3}, samples' mean colour {:.3?} (data {:.3?}), distance {:.3}",
-            t.tick, t.kimg, t.scores_real, t.scores_fake, g.1, data_mean, distance(g.1, data_mean)
+            t.tick,
+            t.kimg,
+            t.scores_real,
+            t.scores_fake,
+            g.1,
+            data_mean,
+            distance(g.1, data_mean)
         );
     }
     // Logits separate: real above fake by a clear margin at some tick, and at the end.
@@ -90,7 +107,9 @@ fn logits_separate_and_samples_move_toward_the_data() {
     let stats = std::fs::read_to_string(out.run_dir.join("stats.jsonl")).unwrap();
     assert_eq!(stats.lines().count(), ticks.len());
     let line: serde_json::Value = serde_json::from_str(stats.lines().last().unwrap()).unwrap();
-    assert!(line["Loss/G/loss"]["mean"].as_f64().unwrap() > 0.0 && line["Progress/kimg"]["mean"].as_f64().unwrap() > 0.7);
+    assert!(
+        line["Loss/G/loss"]["mean"].as_f64().unwrap() > 0.0 && line["Progress/kimg"]["mean"].as_f64().unwrap() > 0.7
+    );
     let log = std::fs::read_to_string(out.run_dir.join("log.txt")).unwrap();
     assert_eq!(log.lines().filter(|l| l.starts_with("tick ")).count(), ticks.len());
     assert!(log.contains("sec/kimg") && log.contains("loss/G"));

@@ -92,7 +92,12 @@ fn training_forward_matches_inference_and_its_gradients_match_differences() {
         let loss = |m: &BTreeMap<String, Tensor>| -> f64 {
             let g = build_generator(&config, &Weights::new(m.clone()), &Device::Cpu).unwrap();
             let (img, _) = run_generator(&g, &x, None).unwrap();
-            flat(&(&img.to_dtype(DType::F64).unwrap() * &probe.to_dtype(DType::F64).unwrap()).unwrap().sum_all().unwrap())[0]
+            flat(
+                &(&img.to_dtype(DType::F64).unwrap() * &probe.to_dtype(DType::F64).unwrap())
+                    .unwrap()
+                    .sum_all()
+                    .unwrap(),
+            )[0]
         };
         let recording = activation_tape::record();
         loss(&map);
@@ -112,7 +117,11 @@ fn training_forward_matches_inference_and_its_gradients_match_differences() {
             }
             let eps = 1e-3;
             let shifted = |s: f64| -> BTreeMap<String, Tensor> {
-                map.iter().map(|(k, t)| (k.clone(), dirs.get(k).map_or_else(|| t.clone(), |d| (t + (d * s).unwrap()).unwrap()))).collect()
+                map.iter()
+                    .map(|(k, t)| {
+                        (k.clone(), dirs.get(k).map_or_else(|| t.clone(), |d| (t + (d * s).unwrap()).unwrap()))
+                    })
+                    .collect()
             };
             let fd = (frozen(&shifted(eps)) - frozen(&shifted(-eps))) / (2.0 * eps);
             let ours: f64 = ps
@@ -127,7 +136,10 @@ fn training_forward_matches_inference_and_its_gradients_match_differences() {
             den += fd * fd;
         }
         let rel = (num / den).sqrt();
-        eprintln!("{name}: gradient vs central differences, relative error {rel:.2e} over 8 random directions ({} tensors)", ps.params.len());
+        eprintln!(
+            "{name}: gradient vs central differences, relative error {rel:.2e} over 8 random directions ({} tensors)",
+            ps.params.len()
+        );
         assert!(rel < 1e-2, "{name}: {rel}");
     }
 }

@@ -17,7 +17,8 @@ use candle_core::Tensor;
 
 use crate::analysis::equivariance_draws::Draws;
 use crate::analysis::resample::{
-    apply_fractional_pseudo_rotation, apply_fractional_rotation, apply_fractional_translation, apply_integer_translation, rotation_matrix,
+    apply_fractional_pseudo_rotation, apply_fractional_rotation, apply_fractional_translation,
+    apply_integer_translation, rotation_matrix,
 };
 use crate::nn::generator::{Generator, Mat3, SynthesisOptions};
 use crate::nn::stylegan3::transform::invert;
@@ -134,8 +135,12 @@ impl EqKind {
                 let t = [(u[0] * 2.0 - 1.0) * tmax, (u[1] * 2.0 - 1.0) * tmax];
                 BatchTransform::Translate(t.map(|v| (v * res).round_ties_even() / res))
             }
-            Self::FractionalTranslation => BatchTransform::Translate([(u[0] * 2.0 - 1.0) * tmax, (u[1] * 2.0 - 1.0) * tmax]),
-            Self::Rotation => BatchTransform::Rotate((u[0] * 2.0 - 1.0) * ((opts.rotate_max * std::f64::consts::PI) as f32)),
+            Self::FractionalTranslation => {
+                BatchTransform::Translate([(u[0] * 2.0 - 1.0) * tmax, (u[1] * 2.0 - 1.0) * tmax])
+            }
+            Self::Rotation => {
+                BatchTransform::Rotate((u[0] * 2.0 - 1.0) * ((opts.rotate_max * std::f64::consts::PI) as f32))
+            }
         })
     }
 }
@@ -156,7 +161,8 @@ impl BatchTransform {
 
 /// `[Σ (ref − img)²·mask, Σ mask]`: products in float32, sums in float64.
 pub fn masked_sums(reference: &Tensor, img: &Tensor, mask: &Tensor) -> Result<[f64; 2]> {
-    let host = |t: &Tensor| -> Result<Vec<f32>> { Ok(t.to_dtype(candle_core::DType::F32)?.flatten_all()?.to_vec1::<f32>()?) };
+    let host =
+        |t: &Tensor| -> Result<Vec<f32>> { Ok(t.to_dtype(candle_core::DType::F32)?.flatten_all()?.to_vec1::<f32>()?) };
     let (r, i, m) = (host(reference)?, host(img)?, host(mask)?);
     if r.len() != i.len() || r.len() != m.len() {
         return Err(Error::Invalid(format!("masked_sums: sizes {} / {} / {}", r.len(), i.len(), m.len())));
@@ -171,7 +177,13 @@ pub fn masked_sums(reference: &Tensor, img: &Tensor, mask: &Tensor) -> Result<[f
 }
 
 /// The sums of one batch: `ws` `[B, num_ws, w_dim]`, the batch's transform.
-pub fn batch_sums(g: &Generator, kind: EqKind, ws: &Tensor, transform: BatchTransform, monitor: &dyn Monitor) -> Result<[f64; 2]> {
+pub fn batch_sums(
+    g: &Generator,
+    kind: EqKind,
+    ws: &Tensor,
+    transform: BatchTransform,
+    monitor: &dyn Monitor,
+) -> Result<[f64; 2]> {
     let synth = |m: Mat3| -> Result<Tensor> {
         let opts = SynthesisOptions { input_transform: Some(m), ..Default::default() };
         Ok(g.synthesis(ws, &opts)?.image)
@@ -247,10 +259,15 @@ mod tests {
     fn transforms_follow_nvidia_float32_recipe() {
         let o = EquivarianceOptions::default();
         // u = 0.75 → t = 0.0625 exactly; ·64 = 4 pixels.
-        assert_eq!(EqKind::IntegerTranslation.transform(&[0.75, 0.25], 64, &o).unwrap(), BatchTransform::Translate([0.0625, -0.0625]));
+        assert_eq!(
+            EqKind::IntegerTranslation.transform(&[0.75, 0.25], 64, &o).unwrap(),
+            BatchTransform::Translate([0.0625, -0.0625])
+        );
         // 0.1·64 = 6.4 → 6 pixels.
         let u = (0.1f32 / 0.125 + 1.0) / 2.0;
-        let BatchTransform::Translate(t) = EqKind::IntegerTranslation.transform(&[u, 0.5], 64, &o).unwrap() else { panic!() };
+        let BatchTransform::Translate(t) = EqKind::IntegerTranslation.transform(&[u, 0.5], 64, &o).unwrap() else {
+            panic!()
+        };
         assert_eq!(t, [6.0 / 64.0, 0.0]);
         assert_eq!(EqKind::Rotation.transform(&[1.0], 64, &o).unwrap(), BatchTransform::Rotate(std::f32::consts::PI));
         assert!(EqKind::Rotation.transform(&[0.1, 0.2], 64, &o).is_err());

@@ -93,7 +93,11 @@ impl Draws {
             _ => false,
         };
         if !u_ok {
-            let want = if u_per_batch == 1 { format!("[{batches}] or [{batches}, 1]") } else { format!("[{batches}, {u_per_batch}]") };
+            let want = if u_per_batch == 1 {
+                format!("[{batches}] or [{batches}, 1]")
+            } else {
+                format!("[{batches}, {u_per_batch}]")
+            };
             return Err(Error::Invalid(format!(
                 "recorded uniforms have shape {:?}; this metric draws {u_per_batch} per batch, so {want} goes with z of shape {:?}",
                 u.dims(),
@@ -151,17 +155,27 @@ impl Draws {
     /// The run's sample count and batch size: for seeded draws `num_samples` (default
     /// `default_samples`) in batches of `batch` (default 4); recorded draws fix the batch size
     /// and hold a limited number of samples (all of them by default).
-    pub fn options(&self, num_samples: Option<usize>, batch: Option<usize>, default_samples: usize) -> Result<EquivarianceOptions> {
+    pub fn options(
+        &self,
+        num_samples: Option<usize>,
+        batch: Option<usize>,
+        default_samples: usize,
+    ) -> Result<EquivarianceOptions> {
         let (num_samples, batch_size) = match self {
             Self::Seeded { .. } => (num_samples.unwrap_or(default_samples), batch.unwrap_or(4)),
             Self::Recorded(r) => {
                 if let Some(b) = batch.filter(|&b| b != r.batch) {
-                    return Err(Error::Invalid(format!("--batch {b} differs from the recorded draws' batch size {}", r.batch)));
+                    return Err(Error::Invalid(format!(
+                        "--batch {b} differs from the recorded draws' batch size {}",
+                        r.batch
+                    )));
                 }
                 let available = r.batches * r.batch;
                 let n = num_samples.unwrap_or(available);
                 if n > available {
-                    return Err(Error::Invalid(format!("the recorded draws hold {available} samples; {n} were asked for")));
+                    return Err(Error::Invalid(format!(
+                        "the recorded draws hold {available} samples; {n} were asked for"
+                    )));
                 }
                 (n, r.batch)
             }
@@ -192,7 +206,10 @@ impl Draws {
                     ));
                 }
                 if z_dim != r.z_dim {
-                    return Err(Error::Invalid(format!("recorded z has width {}, the network's z_dim is {z_dim}", r.z_dim)));
+                    return Err(Error::Invalid(format!(
+                        "recorded z has width {}, the network's z_dim is {z_dim}",
+                        r.z_dim
+                    )));
                 }
                 if batch != r.batch || n_u != r.u_per_batch {
                     return Err(Error::Invalid(format!(

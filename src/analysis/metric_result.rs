@@ -69,7 +69,10 @@ impl MetricResult {
     /// The JSON line (no newline), in NVIDIA's key order and number format.
     pub fn to_json_line(&self) -> String {
         let mut items = vec![
-            ("results".to_string(), PyJson::Object(self.results.iter().map(|(k, v)| (k.clone(), PyJson::Float(*v))).collect())),
+            (
+                "results".to_string(),
+                PyJson::Object(self.results.iter().map(|(k, v)| (k.clone(), PyJson::Float(*v))).collect()),
+            ),
             ("metric".into(), PyJson::Str(self.metric.name().into())),
             ("total_time".into(), PyJson::Float(self.total_time)),
             ("total_time_str".into(), PyJson::Str(format_time(self.total_time))),
@@ -168,7 +171,10 @@ mod tests {
         // A line as calc_metrics.py writes it (no stylescope key).
         let nv = r#"{"results": {"eqr50k": 26.370788941529636}, "metric": "eqr50k", "total_time": 3600.1, "total_time_str": "1h 00m 00s", "num_gpus": 8, "snapshot_pkl": "network-snapshot-000200.pkl", "timestamp": 1633000000.0}"#;
         let back = MetricResult::from_json_line(nv).unwrap();
-        assert_eq!((back.metric, back.value(), back.num_gpus, back.settings), (MetricId::Eqr50k, Some(26.370788941529636), 8, None));
+        assert_eq!(
+            (back.metric, back.value(), back.num_gpus, back.settings),
+            (MetricId::Eqr50k, Some(26.370788941529636), 8, None)
+        );
         assert!(MetricResult::from_json_line(r#"{"results": {}, "metric": "fid50k_full"}"#).is_err());
         assert!(MetricResult::from_json_line("not json").is_err());
     }

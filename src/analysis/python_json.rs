@@ -253,13 +253,19 @@ impl Parser<'_> {
         if text.contains(['.', 'e', 'E']) {
             text.parse::<f64>().map(PyJson::Float).map_err(|_| self.err("bad number"))
         } else {
-            text.parse::<i64>().map(PyJson::Int).or_else(|_| text.parse::<f64>().map(PyJson::Float)).map_err(|_| self.err("bad number"))
+            text.parse::<i64>()
+                .map(PyJson::Int)
+                .or_else(|_| text.parse::<f64>().map(PyJson::Float))
+                .map_err(|_| self.err("bad number"))
         }
     }
 
     fn hex4(&mut self) -> Result<u32> {
         let h = self.s.get(self.pos..self.pos + 4).ok_or_else(|| self.err("short \\u escape"))?;
-        let v = std::str::from_utf8(h).ok().and_then(|h| u32::from_str_radix(h, 16).ok()).ok_or_else(|| self.err("bad \\u escape"))?;
+        let v = std::str::from_utf8(h)
+            .ok()
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .ok_or_else(|| self.err("bad \\u escape"))?;
         self.pos += 4;
         Ok(v)
     }

@@ -5,8 +5,8 @@
 
 use crate::Result;
 use crate::nn::config::{
-    Conv2dConfig, DiscriminatorBlockConfig, DiscriminatorConfig, DiscriminatorEpilogueConfig, DiscriminatorMappingConfig,
-    Sg2Architecture,
+    Conv2dConfig, DiscriminatorBlockConfig, DiscriminatorConfig, DiscriminatorEpilogueConfig,
+    DiscriminatorMappingConfig, Sg2Architecture,
 };
 
 use super::arch_mapping::fc_config;
@@ -17,7 +17,13 @@ fn tensor_shape<'n>(m: &ModuleView<'n>, name: &str) -> Option<(&'n [usize], bool
     if let Some(t) = m.node.param(name) {
         return Some((&t.shape, true));
     }
-    m.node.buffers.iter().rev().find(|(n, _)| n == name).and_then(|(_, t)| t.as_ref()).map(|t| (t.shape.as_slice(), false))
+    m.node
+        .buffers
+        .iter()
+        .rev()
+        .find(|(n, _)| n == name)
+        .and_then(|(_, t)| t.as_ref())
+        .map(|t| (t.shape.as_slice(), false))
 }
 
 /// `Conv2dLayer`, and whether its weight is trainable.

@@ -22,9 +22,7 @@ pub fn sg2_config(g: &ModuleView<'_>) -> Result<Sg2Config> {
         let b = synthesis.child(name)?;
         let block = block_config(&b, w_index)?;
         // NVIDIA slices ws[:, w_idx : w_idx + num_conv + num_torgb] and advances by num_conv.
-        w_index = w_index
-            .checked_add(b.usize("num_conv")?)
-            .ok_or_else(|| b.error("`num_conv` overflows"))?;
+        w_index = w_index.checked_add(b.usize("num_conv")?).ok_or_else(|| b.error("`num_conv` overflows"))?;
         blocks.push(block);
     }
     Ok(Sg2Config {

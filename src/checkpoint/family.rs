@@ -41,8 +41,7 @@ pub fn detect(g: &ModuleNode) -> Option<Family> {
 
 /// A description of an unrecognised generator for the error message.
 pub fn describe(g: &ModuleNode) -> String {
-    let children: Vec<String> =
-        g.children.iter().map(|(n, c)| format!("{n}: {}", c.class_name)).collect();
+    let children: Vec<String> = g.children.iter().map(|(n, c)| format!("{n}: {}", c.class_name)).collect();
     let mut text = format!("a `{}` with children [{}]", g.class_name, children.join(", "));
     if let Some(s) = g.child("synthesis") {
         let names: Vec<&str> = s.children.iter().take(6).map(|(n, _)| n.as_str()).collect();

@@ -165,10 +165,10 @@ impl Checkpoint {
         match (gens.next(), gens.next()) {
             (Some(n), None) => Ok(n),
             (None, _) => Err(Error::Format("the checkpoint holds no generator".into()).in_file(&self.path)),
-            (Some(_), Some(_)) => Err(Error::Format(
-                "the checkpoint holds several generators and none is called G_ema or G".into(),
-            )
-            .in_file(&self.path)),
+            (Some(_), Some(_)) => {
+                Err(Error::Format("the checkpoint holds several generators and none is called G_ema or G".into())
+                    .in_file(&self.path))
+            }
         }
     }
 
@@ -181,9 +181,9 @@ impl Checkpoint {
             .ok_or_else(|| Error::Format(format!("no network `{key}` in this checkpoint")).in_file(&self.path))?;
         let mut map = BTreeMap::new();
         for (name, t) in &network.tensors {
-            let tensor = t.to_candle(device).map_err(|e| {
-                Error::Format(format!("tensor `{key}.{name}`: {e}")).in_file(&self.path)
-            })?;
+            let tensor = t
+                .to_candle(device)
+                .map_err(|e| Error::Format(format!("tensor `{key}.{name}`: {e}")).in_file(&self.path))?;
             map.insert(name.clone(), tensor);
         }
         Ok(Weights::new(map))

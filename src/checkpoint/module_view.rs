@@ -142,7 +142,9 @@ impl<'n> ModuleView<'n> {
     pub fn param_shape(&self, name: &str, ndim: usize) -> Result<&'n [usize]> {
         let t = self.node.param(name).ok_or_else(|| self.error(format_args!("has no parameter `{name}`")))?;
         if t.shape.len() != ndim {
-            return Err(self.error(format_args!("parameter `{name}` has shape {:?}, expected {ndim} dimensions", t.shape)));
+            return Err(
+                self.error(format_args!("parameter `{name}` has shape {:?}, expected {ndim} dimensions", t.shape))
+            );
         }
         Ok(&t.shape)
     }

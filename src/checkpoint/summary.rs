@@ -1,6 +1,6 @@
 //! Parameter and buffer counts of networks and modules (the figures of `inspect`).
 
-use super::{Network, ModuleSummary, NetworkKind};
+use super::{ModuleSummary, Network, NetworkKind};
 
 impl ModuleSummary {
     /// Elements in this module's own parameters.

@@ -101,7 +101,9 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     if let Some(layer) = &args.layer {
         let run_layer = || -> anyhow::Result<()> {
             for &c in &configs {
-                for t in crate::nn::bench::layer_ops::time_layer(c, layer, args.repeat, args.reference).map_err(plain)? {
+                for t in
+                    crate::nn::bench::layer_ops::time_layer(c, layer, args.repeat, args.reference).map_err(plain)?
+                {
                     print_op(&args, &t)?;
                 }
             }
@@ -199,11 +201,28 @@ fn print_header(args: &BenchArgs) {
         return;
     }
     println!("wall: median wall-clock ms per image; cpu/thr: median CPU ms per image (all threads) / threads, what an");
-    println!("unloaded machine would show; GFLOP/s and shares from CPU time; split (modulated conv, filtered lrelu, other)");
-    println!("in CPU ms / threads; matmul: the reference product measured right after, GFLOP per CPU-second × threads.");
+    println!(
+        "unloaded machine would show; GFLOP/s and shares from CPU time; split (modulated conv, filtered lrelu, other)"
+    );
+    println!(
+        "in CPU ms / threads; matmul: the reference product measured right after, GFLOP per CPU-second × threads."
+    );
     println!(
         "{:<12} {:>9} {:>9} {:>8} {:>6} {:>8} {:>8} {:>8} {:>7} {:>8} {:>7} {:>8} {:>13} {:>5}",
-        "config", "wall ms", "cpu/thr", "GFLOP/s", "peak", "matmul", "conv", "flrelu", "other", "peak MB", "PyTorch", "× (cpu)", "× (wall)", "load"
+        "config",
+        "wall ms",
+        "cpu/thr",
+        "GFLOP/s",
+        "peak",
+        "matmul",
+        "conv",
+        "flrelu",
+        "other",
+        "peak MB",
+        "PyTorch",
+        "× (cpu)",
+        "× (wall)",
+        "load"
     );
 }
 

@@ -69,20 +69,11 @@ fn gpu(args: GpuBenchArgs, json: bool) -> anyhow::Result<()> {
         Some(path) => {
             let ckpt = Checkpoint::open(path)?;
             let net = ckpt.generator_network()?;
-            let NetworkKind::Generator(config) = &net.kind else {
-                anyhow::bail!("{}: no generator", path.display())
-            };
+            let NetworkKind::Generator(config) = &net.kind else { anyhow::bail!("{}: no generator", path.display()) };
             let weights = ckpt.weights(&net.key, &candle_core::Device::Cpu)?;
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let row = bench_network(&ctx, &name, config, &weights, &options)?;
-            BenchReport {
-                adapter: ctx.description(),
-                software: ctx.is_software(),
-                rows: vec![row],
-            }
+            BenchReport { adapter: ctx.description(), software: ctx.is_software(), rows: vec![row] }
         }
     };
     if json {

@@ -29,10 +29,10 @@ use crate::cli::terminal_monitor::TerminalMonitor;
 use crate::error::ResultExt;
 use crate::latent::directions::{DirectionEdit, StyleChannel, StyleStats, apply_edits};
 use crate::latent::{class_label, parse_seed_list, z_tensor};
+use crate::nn::generator::Mat3;
 use crate::nn::image::to_raster;
 use crate::nn::style_offsets::StyleOffset;
 use crate::nn::stylegan3::pseudo_align;
-use crate::nn::generator::Mat3;
 use crate::nn::stylegan3::transform::make_transform;
 use crate::nn::{Capture, Generator, GeneratorConfig, NoiseMode, SynthesisOptions};
 use crate::progress::Monitor;
@@ -168,14 +168,21 @@ fn direction_edits(generator: &Generator, args: &GenerateArgs) -> anyhow::Result
 
 /// `--class` for the network: `[1, c_dim]` one-hot for a conditional network (which needs it),
 /// `None` (with a warning if one was given) for an unconditional one. Shared with the GPU path.
-pub(crate) fn label_arg(args: &GenerateArgs, config: &GeneratorConfig, device: &Device) -> anyhow::Result<Option<Tensor>> {
+pub(crate) fn label_arg(
+    args: &GenerateArgs,
+    config: &GeneratorConfig,
+    device: &Device,
+) -> anyhow::Result<Option<Tensor>> {
     Ok(match (config.c_dim(), args.class_idx) {
         (0, Some(c)) => {
             eprintln!("warning: --class={c} ignored when running on an unconditional network");
             None
         }
         (0, None) => None,
-        (_, None) => bail!("{}: must specify a class label with --class when using a conditional network", args.network.display()),
+        (_, None) => bail!(
+            "{}: must specify a class label with --class when using a conditional network",
+            args.network.display()
+        ),
         (c_dim, Some(c)) => Some(class_label(c_dim, c, 1, device)?),
     })
 }

@@ -14,12 +14,12 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
 
     use crate::analysis::resample::untransform;
     use crate::checkpoint::{Checkpoint, NetworkKind};
+    use crate::cli::generate::{input_transform_arg, label_arg};
     use crate::cli::generate::{layer_file_name, write_npy};
     use crate::cli::terminal_monitor::TerminalMonitor;
     use crate::gpu::compute::{GpuContext, GpuEngine};
     use crate::latent::{parse_seed_list, z_tensor};
     use crate::nn::image::to_raster;
-    use crate::cli::generate::{input_transform_arg, label_arg};
     use crate::nn::{Capture, SynthesisOptions};
     use crate::progress::Monitor;
 
@@ -41,16 +41,9 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
     let ctx = GpuContext::headless()?;
     eprintln!("GPU engine on {}", ctx.description());
     let mut engine = GpuEngine::new(&ctx, config, &weights).map_err(|e| e.in_file(&args.network))?;
-    let w_avg = weights
-        .get("mapping.w_avg", &[config.w_dim()])?
-        .flatten_all()?
-        .to_vec1::<f32>()?;
+    let w_avg = weights.get("mapping.w_avg", &[config.w_dim()])?.flatten_all()?.to_vec1::<f32>()?;
     std::fs::create_dir_all(&args.outdir).with_context(|| format!("cannot create {}", args.outdir.display()))?;
-    let capture = if args.save_layers {
-        Capture::All
-    } else {
-        Capture::Nothing
-    };
+    let capture = if args.save_layers { Capture::All } else { Capture::Nothing };
     let opts = SynthesisOptions {
         noise_mode: args.noise_mode,
         noise_seed: args.noise_seed,
@@ -66,9 +59,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
             if seeds.len() > 1 {
                 monitor.set_count(i as u64, seeds.len() as u64)?;
             }
-            let z = z_tensor(&[seed], config.z_dim(), &device)?
-                .flatten_all()?
-                .to_vec1::<f32>()?;
+            let z = z_tensor(&[seed], config.z_dim(), &device)?.flatten_all()?.to_vec1::<f32>()?;
             let mut ws = engine.mapping(&z, label.as_deref(), args.trunc, args.trunc_cutoff)?;
             if args.pseudo_align {
                 ws[..w_dim].copy_from_slice(&w_avg);

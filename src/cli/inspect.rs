@@ -137,13 +137,30 @@ pub fn report_text(ckpt: &Checkpoint, networks: &[&Network]) -> String {
             })
             .collect();
         let header = ["module", "class", "params", "buffers", "shapes"].map(str::to_string);
-        let total = ["total".to_string(), String::new(), thousands(n.num_params()), thousands(n.num_buffer_elements()), String::new()];
+        let total = [
+            "total".to_string(),
+            String::new(),
+            thousands(n.num_params()),
+            thousands(n.num_buffer_elements()),
+            String::new(),
+        ];
         let width = |i: usize| rows.iter().chain([&header, &total]).map(|r| r[i].chars().count()).max().unwrap_or(0);
         let w = [width(0), width(1), width(2), width(3)];
         let line = |r: &[String; 5]| {
-            format!("  {:<a$}  {:<b$}  {:>c$}  {:>d$}  {}", r[0], r[1], r[2], r[3], r[4], a = w[0], b = w[1], c = w[2], d = w[3])
-                .trim_end()
-                .to_string()
+            format!(
+                "  {:<a$}  {:<b$}  {:>c$}  {:>d$}  {}",
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                a = w[0],
+                b = w[1],
+                c = w[2],
+                d = w[3]
+            )
+            .trim_end()
+            .to_string()
         };
         let _ = writeln!(s, "{}", line(&header));
         let rule = w.map(|n| "-".repeat(n));

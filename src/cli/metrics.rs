@@ -101,7 +101,12 @@ pub fn run(args: MetricsArgs) -> anyhow::Result<()> {
         for (i, job) in jobs.iter().enumerate() {
             let result = job.evaluate(&generator, &SubRange::new(&monitor, i as f64 / n, (i + 1) as f64 / n))?;
             // Ends the progress line before the result goes to stdout.
-            monitor.log(&format!("{}: {:.4} dB in {}", job.metric, result.value().unwrap_or(f64::NAN), format_time(result.total_time)));
+            monitor.log(&format!(
+                "{}: {:.4} dB in {}",
+                job.metric,
+                result.value().unwrap_or(f64::NAN),
+                format_time(result.total_time)
+            ));
             println!("{}", result.to_json_line());
             if let Some(path) = job.save(&result)? {
                 monitor.log(&format!("appended to {}", path.display()));

@@ -46,7 +46,12 @@ impl TerminalMonitor {
     /// A bar labelled `label`; Ctrl-C sets the cancel flag (a second Ctrl-C ends the process as
     /// usual).
     pub fn new(label: &str) -> Self {
-        Self { label: label.to_string(), show: std::io::stderr().is_terminal(), cancelled: ctrl_c_flag(), last: Mutex::new(None) }
+        Self {
+            label: label.to_string(),
+            show: std::io::stderr().is_terminal(),
+            cancelled: ctrl_c_flag(),
+            last: Mutex::new(None),
+        }
     }
 
     /// Ends the bar's line.

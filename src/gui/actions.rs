@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::Error;
 use crate::analysis::registry::MetricId;
 use crate::gui::app::{ExplorerApp, report};
 use crate::gui::capture;
@@ -13,7 +14,6 @@ use crate::gui::texture::color_image;
 use crate::jobs::engine_switch::EngineChoice;
 use crate::jobs::task::Task;
 use crate::raster::Raster;
-use crate::Error;
 
 pub fn execute(app: &mut ExplorerApp, command: Command) {
     match command {
@@ -59,7 +59,12 @@ pub fn execute(app: &mut ExplorerApp, command: Command) {
         Command::CopyImage(side) => match app.view_mut(side).fetch_pixels() {
             Some(img) => {
                 app.ctx().copy_image(color_image(&img));
-                app.message = Some(format!("Copied the {} image ({}×{}) to the clipboard", side.name().to_lowercase(), img.width, img.height));
+                app.message = Some(format!(
+                    "Copied the {} image ({}×{}) to the clipboard",
+                    side.name().to_lowercase(),
+                    img.width,
+                    img.height
+                ));
             }
             None => app.message = Some("Nothing to copy yet".into()),
         },

@@ -108,10 +108,8 @@ impl ExplorerApp {
             Some(e) => Arc::clone(e) as Arc<dyn EngineLoader>,
             None => Arc::clone(&options.loader),
         };
-        let mut views = [
-            View::new(Side::Left, Arc::clone(&loader), Arc::clone(&waker))?,
-            View::new(Side::Right, loader, waker)?,
-        ];
+        let mut views =
+            [View::new(Side::Left, Arc::clone(&loader), Arc::clone(&waker))?, View::new(Side::Right, loader, waker)?];
         if let Some(rs) = &cc.wgpu_render_state {
             for v in &mut views {
                 v.set_render_state(rs.clone());

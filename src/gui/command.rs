@@ -11,7 +11,10 @@ use crate::jobs::engine_switch::EngineChoice;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     /// Open a network file in a view.
-    Open { side: Side, path: PathBuf },
+    Open {
+        side: Side,
+        path: PathBuf,
+    },
     /// Ask for a file with the native dialog, then open it in `side`.
     OpenDialog(Side),
     Close(Side),
@@ -31,7 +34,10 @@ pub enum Command {
     SetNearest(bool),
     SetDifference(bool),
     /// Move on the seed plane by whole seeds (x) and rows (y).
-    StepSeed { dx: i64, dy: i64 },
+    StepSeed {
+        dx: i64,
+        dy: i64,
+    },
     ToggleAnimation,
     Snap,
     ResetLatent,
@@ -42,7 +48,10 @@ pub enum Command {
     FocusPath,
     Quit,
     /// Start a metric job on the network in `side` (with the settings' analysis options).
-    RunMetric { metric: MetricId, side: Side },
+    RunMetric {
+        metric: MetricId,
+        side: Side,
+    },
     /// Stop a queued or running job.
     CancelJob(JobId),
     ShowJobs(bool),

@@ -52,10 +52,8 @@ impl Zoom {
     pub fn zoom_about(&mut self, area: Rect, image: [usize; 2], cursor: Pos2, factor: f32) {
         let rect = self.image_rect(area, image);
         let s = self.scale_for(area, image);
-        let u = vec2(
-            (cursor.x - rect.min.x) / rect.width().max(1e-6),
-            (cursor.y - rect.min.y) / rect.height().max(1e-6),
-        );
+        let u =
+            vec2((cursor.x - rect.min.x) / rect.width().max(1e-6), (cursor.y - rect.min.y) / rect.height().max(1e-6));
         let new_s = (s * factor).clamp(0.05, 256.0);
         let size = vec2(image[0] as f32 * new_s, image[1] as f32 * new_s);
         let off = cursor - area.center();
@@ -114,7 +112,13 @@ pub struct PaneOutput {
 }
 
 /// Shows `texture` in `area` with the shared `zoom`; handles wheel zoom, pan and double-click.
-pub fn show_image(ui: &mut egui::Ui, id: egui::Id, area: Rect, texture: &DisplayTexture, zoom: &mut Zoom) -> PaneOutput {
+pub fn show_image(
+    ui: &mut egui::Ui,
+    id: egui::Id,
+    area: Rect,
+    texture: &DisplayTexture,
+    zoom: &mut Zoom,
+) -> PaneOutput {
     let response = ui.interact(area, id, Sense::click_and_drag());
     let painter = ui.painter_at(area);
     painter.rect_filled(area, 0.0, Color32::from_gray(16));

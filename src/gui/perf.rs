@@ -69,7 +69,12 @@ pub struct Perf {
 
 impl Default for Perf {
     fn default() -> Self {
-        Self { frames: History::new(60), renders: History::new(30), worst_frame: Duration::ZERO, recent: VecDeque::new() }
+        Self {
+            frames: History::new(60),
+            renders: History::new(30),
+            worst_frame: Duration::ZERO,
+            recent: VecDeque::new(),
+        }
     }
 }
 

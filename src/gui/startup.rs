@@ -43,7 +43,14 @@ impl std::fmt::Debug for AppOptions {
 impl AppOptions {
     /// Options with this loader, no files, default settings, no assets and no dialog.
     pub fn new(loader: Arc<dyn EngineLoader>) -> Self {
-        Self { files: Vec::new(), loader, settings: Some(Settings::default()), assets_dir: None, pick_file: None, gpu_engine: false }
+        Self {
+            files: Vec::new(),
+            loader,
+            settings: Some(Settings::default()),
+            assets_dir: None,
+            pick_file: None,
+            gpu_engine: false,
+        }
     }
 }
 
@@ -131,7 +138,10 @@ mod tests {
         let settings = Settings { session: [Some(old.clone()), Some(dir.join("gone.pkl"))], ..Default::default() };
 
         let s = startup(&[PathBuf::from("a.pkl"), PathBuf::from("b.pkl")], Some(&assets), &settings);
-        assert_eq!((s.source, s.left.as_deref(), s.right.as_deref()), (StartSource::CommandLine, Some(Path::new("a.pkl")), Some(Path::new("b.pkl"))));
+        assert_eq!(
+            (s.source, s.left.as_deref(), s.right.as_deref()),
+            (StartSource::CommandLine, Some(Path::new("a.pkl")), Some(Path::new("b.pkl")))
+        );
 
         let s = startup(&[], Some(&assets), &settings);
         assert_eq!((s.source, s.left, s.right), (StartSource::LastSession, Some(old.clone()), None));

@@ -4,15 +4,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::Result;
 use crate::gui::controls::Controls;
+use crate::gui::gpu_display::GpuDisplay;
 use crate::gui::side::Side;
 use crate::gui::texture::DisplayTexture;
-use crate::gui::gpu_display::GpuDisplay;
+use crate::jobs::EngineLoader;
 use crate::jobs::render::{RenderWorker, Waker, WorkerEvent};
 use crate::jobs::request::{GpuFrame, NetworkInfo, RenderRequest, RenderTimings};
-use crate::jobs::EngineLoader;
 use crate::raster::Raster;
-use crate::Result;
 
 /// Where a view is in its life.
 #[derive(Clone, Debug, PartialEq)]

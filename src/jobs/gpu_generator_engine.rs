@@ -111,7 +111,10 @@ impl GpuGeneratorEngine {
         };
         let blend: Vec<(Tensor, f64)> = req.seeds.iter().map(|s| (of(s.seed).clone(), s.weight)).collect();
         let mix = req.stylemix.as_ref().map(|m| (of(m.seed), m.rows.as_slice()));
-        let mut w = crate::latent::directions::apply_edits(&blend_ws(&blend, &self.w_avg, mix)?.unsqueeze(0)?, &req.directions)?;
+        let mut w = crate::latent::directions::apply_edits(
+            &blend_ws(&blend, &self.w_avg, mix)?.unsqueeze(0)?,
+            &req.directions,
+        )?;
         if req.pseudo_align {
             w = pseudo_align(&w, &self.w_avg)?;
         }

@@ -12,8 +12,16 @@ use crate::jobs::request::RenderRequest;
 #[derive(Debug)]
 pub enum Job {
     /// Open `path`, or with `None` drop the current network.
-    Load { epoch: u64, path: Option<PathBuf> },
-    Render { epoch: u64, seq: u64, request: RenderRequest, sent: Instant },
+    Load {
+        epoch: u64,
+        path: Option<PathBuf>,
+    },
+    Render {
+        epoch: u64,
+        seq: u64,
+        request: RenderRequest,
+        sent: Instant,
+    },
     Quit,
 }
 

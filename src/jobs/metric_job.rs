@@ -91,16 +91,22 @@ impl MetricJob {
 
     /// A title for job lists: `eqt50k_frac · network.pkl`.
     pub fn title(&self) -> String {
-        let name = self.network.file_name().map_or_else(|| self.network.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let name = self
+            .network
+            .file_name()
+            .map_or_else(|| self.network.display().to_string(), |n| n.to_string_lossy().into_owned());
         format!("{} · {name}", self.metric)
     }
 
     /// The folder the result line goes to, if any.
     pub fn results_dir(&self) -> Option<PathBuf> {
         match &self.results {
-            ResultsFolder::NetworkFolder => {
-                Some(self.network.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf))
-            }
+            ResultsFolder::NetworkFolder => Some(
+                self.network
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            ),
             ResultsFolder::Folder(d) => Some(d.clone()),
             ResultsFolder::Nowhere => None,
         }
@@ -169,7 +175,9 @@ impl MetricJob {
     pub fn run(&self, monitor: &dyn Monitor) -> Result<MetricOutcome> {
         self.validate()?;
         monitor.log(&format!("loading {}", self.network.display()));
-        let g = Checkpoint::open(&self.network).and_then(|c| c.load_generator(&Device::Cpu)).map_err(|e| e.in_file(&self.network))?;
+        let g = Checkpoint::open(&self.network)
+            .and_then(|c| c.load_generator(&Device::Cpu))
+            .map_err(|e| e.in_file(&self.network))?;
         monitor.set_fraction(0.02)?;
         let result = self.evaluate(&g, &SubRange::new(monitor, 0.02, 1.0))?;
         monitor.check()?;

@@ -25,11 +25,29 @@ pub type Waker = Arc<dyn Fn() + Send + Sync>;
 /// What the worker reports.
 #[derive(Clone, Debug)]
 pub enum WorkerEvent {
-    Loaded { epoch: u64, info: NetworkInfo, load_time: Duration },
-    LoadFailed { epoch: u64, path: PathBuf, error: String },
+    Loaded {
+        epoch: u64,
+        info: NetworkInfo,
+        load_time: Duration,
+    },
+    LoadFailed {
+        epoch: u64,
+        path: PathBuf,
+        error: String,
+    },
     /// A new frame: its pixels, or the GPU texture that holds it, or both.
-    Rendered { epoch: u64, seq: u64, image: Option<Arc<Raster>>, frame: Option<Arc<GpuFrame>>, timings: RenderTimings },
-    RenderFailed { epoch: u64, seq: u64, error: String },
+    Rendered {
+        epoch: u64,
+        seq: u64,
+        image: Option<Arc<Raster>>,
+        frame: Option<Arc<GpuFrame>>,
+        timings: RenderTimings,
+    },
+    RenderFailed {
+        epoch: u64,
+        seq: u64,
+        error: String,
+    },
 }
 
 impl WorkerEvent {

@@ -17,7 +17,9 @@ pub fn parse_seed_list(s: &str) -> Result<Vec<u64>> {
             return Err(Error::Invalid(format!("bad seed list `{s}`: empty item (use e.g. `0,4-6,10`)")));
         }
         let (a, b) = match item.split_once('-') {
-            Some((a, b)) => (parse_seed(a.trim()).map_err(|w| bad(item, w))?, parse_seed(b.trim()).map_err(|w| bad(item, w))?),
+            Some((a, b)) => {
+                (parse_seed(a.trim()).map_err(|w| bad(item, w))?, parse_seed(b.trim()).map_err(|w| bad(item, w))?)
+            }
             None => {
                 let v = parse_seed(item).map_err(|w| bad(item, w))?;
                 (v, v)

@@ -33,18 +33,13 @@ impl StyleMix {
 /// Every distinct seed a render needs (blend seeds, then the mixing seed), in first-use order.
 pub fn seeds_needed(blend: &[SeedWeight], mix: Option<&StyleMix>) -> Vec<u32> {
     let mut seen = BTreeSet::new();
-    blend
-        .iter()
-        .map(|s| s.seed)
-        .chain(mix.map(|m| m.seed))
-        .filter(|s| seen.insert(*s))
-        .collect()
+    blend.iter().map(|s| s.seed).chain(mix.map(|m| m.seed)).filter(|s| seen.insert(*s)).collect()
 }
 
 fn check_ws(ws: &Tensor, w_avg: &Tensor, what: &str) -> Result<(usize, usize)> {
-    let (num_ws, w_dim) = ws.dims2().map_err(|_| {
-        Error::Invalid(format!("{what}: expected ws of shape [num_ws, w_dim], got {:?}", ws.dims()))
-    })?;
+    let (num_ws, w_dim) = ws
+        .dims2()
+        .map_err(|_| Error::Invalid(format!("{what}: expected ws of shape [num_ws, w_dim], got {:?}", ws.dims())))?;
     if w_avg.dims() != [w_dim] {
         return Err(Error::Shape { name: "w_avg".into(), expected: vec![w_dim], found: w_avg.dims().to_vec() });
     }
@@ -151,10 +146,7 @@ mod tests {
 
     #[test]
     fn seeds_needed_is_unique_in_order() {
-        let blend = [
-            SeedWeight { seed: 5, weight: 0.5 },
-            SeedWeight { seed: 6, weight: 0.5 },
-        ];
+        let blend = [SeedWeight { seed: 5, weight: 0.5 }, SeedWeight { seed: 6, weight: 0.5 }];
         let mix = StyleMix { seed: 5, rows: vec![1] };
         assert_eq!(seeds_needed(&blend, Some(&mix)), vec![5, 6]);
         let mix = StyleMix { seed: 1000, rows: vec![1] };

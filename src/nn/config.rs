@@ -168,9 +168,9 @@ impl GeneratorConfig {
     /// Whether the synthesis network has noise inputs (StyleGAN2 only).
     pub fn has_noise(&self) -> bool {
         match self {
-            Self::StyleGan2(c) => c.blocks.iter().any(|b| {
-                b.conv0.as_ref().is_some_and(|l| l.use_noise) || b.conv1.use_noise
-            }),
+            Self::StyleGan2(c) => {
+                c.blocks.iter().any(|b| b.conv0.as_ref().is_some_and(|l| l.use_noise) || b.conv1.use_noise)
+            }
             Self::StyleGan3(_) => false,
         }
     }

@@ -137,9 +137,7 @@ pub fn firwin(numtaps: usize, cutoff: f64, width: f64, fs: f64) -> Result<Vec<f6
     let beta = kaiser_beta(kaiser_atten(numtaps, width / nyq));
     let window = kaiser_window(numtaps, beta);
     let alpha = 0.5 * (numtaps as f64 - 1.0);
-    let mut h: Vec<f64> = (0..numtaps)
-        .map(|n| c * sinc(c * (n as f64 - alpha)) * window[n])
-        .collect();
+    let mut h: Vec<f64> = (0..numtaps).map(|n| c * sinc(c * (n as f64 - alpha)) * window[n]).collect();
     let s: f64 = h.iter().sum();
     h.iter_mut().for_each(|x| *x /= s);
     Ok(h)

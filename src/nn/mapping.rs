@@ -49,7 +49,10 @@ impl MappingNetwork {
             layers.push(FullyConnectedLayer::new(fc, weights, &format!("{prefix}.fc{i}"))?);
         }
         if width != config.w_dim {
-            return Err(Error::Format(format!("mapping network ends with {width} features, w_dim is {}", config.w_dim)));
+            return Err(Error::Format(format!(
+                "mapping network ends with {width} features, w_dim is {}",
+                config.w_dim
+            )));
         }
         let w_avg = weights.get(&format!("{prefix}.w_avg"), &[config.w_dim])?;
         Ok(Self { config: config.clone(), embed, layers, w_avg })

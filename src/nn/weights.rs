@@ -26,11 +26,7 @@ impl Weights {
     pub fn get(&self, name: &str, shape: &[usize]) -> Result<Tensor> {
         let t = self.get_any(name)?;
         if t.dims() != shape {
-            return Err(Error::Shape {
-                name: name.to_string(),
-                expected: shape.to_vec(),
-                found: t.dims().to_vec(),
-            });
+            return Err(Error::Shape { name: name.to_string(), expected: shape.to_vec(), found: t.dims().to_vec() });
         }
         Ok(t)
     }

@@ -103,7 +103,9 @@ impl ImageDataset {
         if names.is_empty() {
             let other = all.iter().find(|n| is_other_image(n));
             return Err(fail(match other {
-                Some(o) => format!("no PNG images (found `{o}`; convert the dataset with NVIDIA's dataset_tool.py, which writes PNGs)"),
+                Some(o) => format!(
+                    "no PNG images (found `{o}`; convert the dataset with NVIDIA's dataset_tool.py, which writes PNGs)"
+                ),
                 None => "no PNG images in the dataset".to_string(),
             }));
         }
@@ -124,7 +126,10 @@ impl ImageDataset {
         let first = reader.read(&ds.names[0])?;
         let (w, h, c, _) = decode_png(&first).map_err(|e| fail(format!("{}: {e}", ds.names[0])))?;
         if w != h || w < 4 || !w.is_power_of_two() {
-            return Err(fail(format!("images must be square with a power-of-two size ≥ 4; `{}` is {w}×{h}", ds.names[0])));
+            return Err(fail(format!(
+                "images must be square with a power-of-two size ≥ 4; `{}` is {w}×{h}",
+                ds.names[0]
+            )));
         }
         ds.resolution = w;
         ds.channels = c;
@@ -166,7 +171,11 @@ impl ImageDataset {
                 .map(|v| {
                     v.as_array()
                         .and_then(|a| a.iter().map(|x| x.as_f64().map(|f| f as f32)).collect::<Option<Vec<_>>>())
-                        .ok_or_else(|| fail(format!("dataset.json: labels must all be class numbers or all lists of numbers, found {v}")))
+                        .ok_or_else(|| {
+                            fail(format!(
+                                "dataset.json: labels must all be class numbers or all lists of numbers, found {v}"
+                            ))
+                        })
                 })
                 .collect::<Result<_>>()?;
             let dim = vecs.first().map_or(0, Vec::len);
@@ -206,7 +215,12 @@ impl ImageDataset {
                     .map_err(|e| fail(format!("not a readable zip archive: {e}")).in_file(p))?,
             ),
         };
-        Ok(DatasetReader { source: self.source.clone(), archive, names: self.names.clone(), shape: (self.resolution, self.channels) })
+        Ok(DatasetReader {
+            source: self.source.clone(),
+            archive,
+            names: self.names.clone(),
+            shape: (self.resolution, self.channels),
+        })
     }
 }
 
@@ -244,7 +258,9 @@ impl DatasetReader {
         let (w, h, c, hwc) = decode_png(&bytes).map_err(|e| fail(format!("`{name}`: {e}")))?;
         let (res, ch) = self.shape;
         if (w, h, c) != (res, res, ch) {
-            return Err(fail(format!("`{name}` is {w}×{h} with {c} channels; the dataset's images are {res}×{res} with {ch}")));
+            return Err(fail(format!(
+                "`{name}` is {w}×{h} with {c} channels; the dataset's images are {res}×{res} with {ch}"
+            )));
         }
         let mut chw = vec![0u8; c * h * w];
         for y in 0..h {

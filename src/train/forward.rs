@@ -5,13 +5,13 @@
 
 use candle_core::{DType, Device, IndexOp, Tensor};
 
+use crate::Result;
 use crate::nn::config::{DiscriminatorConfig, GeneratorConfig};
 use crate::nn::discriminator::Discriminator;
 use crate::nn::generator::{Generator, NoiseMode, Synthesis, SynthesisOptions};
 use crate::nn::ops::upfirdn2d::filter2d;
 use crate::nn::stylegan2::ModConvPath;
 use crate::nn::weights::Weights;
-use crate::Result;
 
 /// The generator for training: every modulated convolution non-fused (NVIDIA's
 /// `fused_modconv_default = 'inference_only'`).
@@ -50,7 +50,11 @@ impl GenInputs {
         Ok(Self {
             z: self.z.narrow(0, 0, n)?,
             c: self.c.as_ref().map(|c| c.narrow(0, 0, n)).transpose()?,
-            mixing: self.mixing.as_ref().map(|m| Ok::<_, crate::Error>(Mixing { cutoff: m.cutoff, z2: m.z2.narrow(0, 0, n)? })).transpose()?,
+            mixing: self
+                .mixing
+                .as_ref()
+                .map(|m| Ok::<_, crate::Error>(Mixing { cutoff: m.cutoff, z2: m.z2.narrow(0, 0, n)? }))
+                .transpose()?,
             noise_seed: self.noise_seed,
         })
     }
@@ -125,7 +129,8 @@ pub fn blur(img: &Tensor, sigma: f64) -> Result<Tensor> {
     }
     let taps: Vec<f32> = (-(size as i64)..=size as i64).map(|k| (-(k as f64 / sigma).powi(2)).exp2() as f32).collect();
     let sum: f32 = taps.iter().sum();
-    let f = Tensor::from_vec(taps.iter().map(|t| t / sum).collect::<Vec<_>>(), taps.len(), img.device())?.to_dtype(img.dtype())?;
+    let f = Tensor::from_vec(taps.iter().map(|t| t / sum).collect::<Vec<_>>(), taps.len(), img.device())?
+        .to_dtype(img.dtype())?;
     filter2d(img, Some(&f), [0; 4], false, 1.0)
 }
 

@@ -42,7 +42,10 @@ pub fn sample_grid(g: &Generator, cols: usize, rows: usize, device: &Device) -> 
     for chunk in seeds.chunks(GRID_BATCH) {
         let z = z_tensor(chunk, cfg.z_dim(), device)?;
         let c = if cfg.c_dim() > 0 {
-            let labels = chunk.iter().map(|&s| class_label(cfg.c_dim(), s as usize % cfg.c_dim(), 1, device)).collect::<Result<Vec<_>>>()?;
+            let labels = chunk
+                .iter()
+                .map(|&s| class_label(cfg.c_dim(), s as usize % cfg.c_dim(), 1, device))
+                .collect::<Result<Vec<_>>>()?;
             Some(Tensor::cat(&labels, 0)?)
         } else {
             None

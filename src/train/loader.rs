@@ -85,7 +85,13 @@ impl SampleOrder {
 }
 
 /// Decodes batch `index` (stream positions `index·B ..`).
-pub fn load_batch(ds: &ImageDataset, reader: &mut crate::train::dataset::DatasetReader, order: &mut SampleOrder, index: u64, batch: usize) -> Result<RealBatch> {
+pub fn load_batch(
+    ds: &ImageDataset,
+    reader: &mut crate::train::dataset::DatasetReader,
+    order: &mut SampleOrder,
+    index: u64,
+    batch: usize,
+) -> Result<RealBatch> {
     let mut images = Vec::with_capacity(batch * ds.channels * ds.resolution * ds.resolution);
     let mut labels = Vec::with_capacity(batch * ds.label_dim);
     for k in 0..batch {

@@ -40,7 +40,11 @@ pub fn discriminator_class(path: &str) -> &'static str {
 type OwnTensors = (Vec<(String, Vec<usize>)>, Vec<(String, Option<Vec<usize>>)>);
 
 /// Modules (every ancestor of a tensor, parents first) with their own parameters and buffers.
-pub fn module_table(tensors: &BTreeMap<String, Tensor>, is_param: &dyn Fn(&str) -> bool, class_of: fn(&str) -> &'static str) -> Vec<ModuleSummary> {
+pub fn module_table(
+    tensors: &BTreeMap<String, Tensor>,
+    is_param: &dyn Fn(&str) -> bool,
+    class_of: fn(&str) -> &'static str,
+) -> Vec<ModuleSummary> {
     let mut order: Vec<String> = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     let mut own: Vec<OwnTensors> = Vec::new();
@@ -71,6 +75,11 @@ pub fn module_table(tensors: &BTreeMap<String, Tensor>, is_param: &dyn Fn(&str) 
     order
         .into_iter()
         .zip(own)
-        .map(|(path, (params, buffers))| ModuleSummary { class_name: class_of(&path).to_string(), path, params, buffers })
+        .map(|(path, (params, buffers))| ModuleSummary {
+            class_name: class_of(&path).to_string(),
+            path,
+            params,
+            buffers,
+        })
         .collect()
 }

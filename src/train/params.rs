@@ -29,7 +29,15 @@ pub fn is_generator_buffer(name: &str) -> bool {
     let leaf = name.rsplit('.').next().unwrap_or(name);
     matches!(
         leaf,
-        "w_avg" | "noise_const" | "resample_filter" | "magnitude_ema" | "up_filter" | "down_filter" | "transform" | "freqs" | "phases"
+        "w_avg"
+            | "noise_const"
+            | "resample_filter"
+            | "magnitude_ema"
+            | "up_filter"
+            | "down_filter"
+            | "transform"
+            | "freqs"
+            | "phases"
     )
 }
 
@@ -82,7 +90,9 @@ impl ParamSet {
                 *b = value.detach();
                 Ok(())
             }
-            Some(b) => Err(Error::Shape { name: name.into(), expected: b.dims().to_vec(), found: value.dims().to_vec() }),
+            Some(b) => {
+                Err(Error::Shape { name: name.into(), expected: b.dims().to_vec(), found: value.dims().to_vec() })
+            }
             None => Err(Error::MissingTensor(name.into())),
         }
     }

@@ -48,7 +48,14 @@ pub struct PlSettings {
 }
 
 /// The penalty for the latents `x` and noise `y` (`[N, C, R, R]`, already scaled by `1/√(H·W)`).
-pub fn path_length(g: &ParamSet, config: &GeneratorConfig, x: &GenInputs, y: &Tensor, pl_mean: f64, s: PlSettings) -> Result<PathLength> {
+pub fn path_length(
+    g: &ParamSet,
+    config: &GeneratorConfig,
+    x: &GenInputs,
+    y: &Tensor,
+    pl_mean: f64,
+    s: PlSettings,
+) -> Result<PathLength> {
     let device = x.z.device();
     // g = ∇_ws ⟨G(ws), y⟩ with G's parameters as constants.
     let g_fixed = build_generator(config, &g.detached(), device)?;
@@ -62,7 +69,8 @@ pub fn path_length(g: &ParamSet, config: &GeneratorConfig, x: &GenInputs, y: &Te
         return Ok(PathLength { penalty: 0.0, pl_mean, surrogate: None });
     };
     let (n, num_ws, _) = grad.dims3()?;
-    let lengths: Vec<f64> = grad.sqr()?.sum(D::Minus1)?.mean(1)?.sqrt()?.to_dtype(candle_core::DType::F64)?.to_vec1()?;
+    let lengths: Vec<f64> =
+        grad.sqr()?.sum(D::Minus1)?.mean(1)?.sqrt()?.to_dtype(candle_core::DType::F64)?.to_vec1()?;
     let mean_len = lengths.iter().sum::<f64>() / n as f64;
     let mu = pl_mean + s.decay * (mean_len - pl_mean);
     let penalty = lengths.iter().map(|l| (l - mu).powi(2)).sum::<f64>() / n as f64;

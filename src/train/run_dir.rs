@@ -6,8 +6,8 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::error::ResultExt;
 use crate::Result;
+use crate::error::ResultExt;
 
 /// `<outdir>/<next id:05>-<name>`; the id is one more than the largest numeric prefix present.
 pub fn create_run_dir(outdir: &Path, name: &str) -> Result<PathBuf> {

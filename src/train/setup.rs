@@ -34,7 +34,12 @@ pub struct Setup {
 }
 
 /// The generator NVIDIA's `train.py` builds for `options` and the dataset.
-pub fn new_generator(options: &TrainOptions, hyper: &Hyper, ds: &ImageDataset, c_dim: usize) -> Result<(GeneratorConfig, serde_json::Value)> {
+pub fn new_generator(
+    options: &TrainOptions,
+    hyper: &Hyper,
+    ds: &ImageDataset,
+    c_dim: usize,
+) -> Result<(GeneratorConfig, serde_json::Value)> {
     let (num_fp16_res, conv_clamp) = if options.fp32 { (0, None) } else { (4, Some(256.0)) };
     let mut kwargs = json!({
         "z_dim": options.z_dim, "w_dim": options.w_dim, "mapping_kwargs": {"num_layers": hyper.map_depth},
@@ -97,7 +102,9 @@ pub fn new_generator(options: &TrainOptions, hyper: &Hyper, ds: &ImageDataset, c
 /// Random initial weights for a new generator.
 fn generator_weights(config: &GeneratorConfig, seed: u64, device: &Device) -> Result<BTreeMap<String, Tensor>> {
     match config {
-        GeneratorConfig::StyleGan2(c) => Ok(crate::nn::stylegan2::init::random_weights(c, stream_seed(seed, 0, 101), device)?.into_map()),
+        GeneratorConfig::StyleGan2(c) => {
+            Ok(crate::nn::stylegan2::init::random_weights(c, stream_seed(seed, 0, 101), device)?.into_map())
+        }
         GeneratorConfig::StyleGan3(c) => Ok(init_weights(c, u64::from(stream_seed(seed, 0, 101)), device)?.into_map()),
     }
 }
@@ -108,14 +115,24 @@ fn adam_pair(hyper: &Hyper) -> (Adam, Adam) {
     (Adam::new(glr, gbetas, hyper.eps), Adam::new(dlr, dbetas, hyper.eps))
 }
 
-fn check_fits(g: &GeneratorConfig, d: &DiscriminatorConfig, ds: &ImageDataset, c_dim: usize, cfg: TrainCfg) -> Result<()> {
+fn check_fits(
+    g: &GeneratorConfig,
+    d: &DiscriminatorConfig,
+    ds: &ImageDataset,
+    c_dim: usize,
+    cfg: TrainCfg,
+) -> Result<()> {
     let family_ok = match cfg {
         TrainCfg::StyleGan2 => g.family_name() == "StyleGAN2",
         TrainCfg::StyleGan3T => g.family_name() == "StyleGAN3-T",
         TrainCfg::StyleGan3R => g.family_name() == "StyleGAN3-R",
     };
     if !family_ok {
-        return Err(Error::Invalid(format!("the checkpoint holds a {} generator, but --cfg is {}", g.family_name(), cfg.name())));
+        return Err(Error::Invalid(format!(
+            "the checkpoint holds a {} generator, but --cfg is {}",
+            g.family_name(),
+            cfg.name()
+        )));
     }
     if g.img_resolution() != ds.resolution || g.img_channels() != ds.channels {
         return Err(Error::Invalid(format!(
@@ -142,7 +159,11 @@ fn check_fits(g: &GeneratorConfig, d: &DiscriminatorConfig, ds: &ImageDataset, c
 
 fn info_of(ckpt: &Checkpoint, key: &str) -> NetworkInfo {
     ckpt.network(key)
-        .map(|n| NetworkInfo { class_name: n.class_name.clone(), modules: Some(n.modules.clone()), init_kwargs: n.init_kwargs.clone() })
+        .map(|n| NetworkInfo {
+            class_name: n.class_name.clone(),
+            modules: Some(n.modules.clone()),
+            init_kwargs: n.init_kwargs.clone(),
+        })
         .unwrap_or_default()
 }
 
@@ -166,7 +187,9 @@ pub fn setup(options: &TrainOptions, hyper: &mut Hyper, ds: &ImageDataset, devic
         let (g_config, g_kwargs) = new_generator(options, hyper, ds, c_dim)?;
         let d_config = d_hyper.config()?;
         let g_map = generator_weights(&g_config, options.seed, device)?;
-        let d_map = crate::nn::discriminator::init::random_weights(&d_config, stream_seed(options.seed, 0, 102), device)?.into_map();
+        let d_map =
+            crate::nn::discriminator::init::random_weights(&d_config, stream_seed(options.seed, 0, 102), device)?
+                .into_map();
         let (g_opt, d_opt) = adam_pair(hyper);
         let d_cfg = d_config.clone();
         let trainer = Trainer {
@@ -224,11 +247,20 @@ pub fn setup(options: &TrainOptions, hyper: &mut Hyper, ds: &ImageDataset, devic
     let (resumed, pl_mean, seed) = if is_training_snapshot(&ckpt) {
         let r = read_state(&ckpt)?;
         // Settings come from the options; the moments and step counts from the snapshot.
-        (g_opt.moments, g_opt.step, d_opt.moments, d_opt.step) = (r.g_opt.moments, r.g_opt.step, r.d_opt.moments, r.d_opt.step);
+        (g_opt.moments, g_opt.step, d_opt.moments, d_opt.step) =
+            (r.g_opt.moments, r.g_opt.step, r.d_opt.moments, r.d_opt.step);
         if r.seed != options.seed {
-            notes.push(format!("Resuming with the snapshot's seed {} (not --seed {}), so the run continues exactly.", r.seed, options.seed));
+            notes.push(format!(
+                "Resuming with the snapshot's seed {} (not --seed {}), so the run continues exactly.",
+                r.seed, options.seed
+            ));
         }
-        notes.push(format!("Resuming from {} at {:.3} kimg (iteration {}).", path.display(), r.progress.cur_nimg as f64 / 1000.0, r.progress.batch_idx));
+        notes.push(format!(
+            "Resuming from {} at {:.3} kimg (iteration {}).",
+            path.display(),
+            r.progress.cur_nimg as f64 / 1000.0,
+            r.progress.batch_idx
+        ));
         (Some(r.progress), r.pl_mean, r.seed)
     } else {
         // NVIDIA's --resume: fresh optimisers, no EMA ramp-up, no blur ramp.

@@ -41,8 +41,10 @@ pub fn input_forward(input: &SynthesisInput, w: &Tensor) -> Result<Tensor> {
         }
         Ok(acc)
     };
-    let fx = Tensor::from_vec(input.freqs.iter().map(|f| f[0]).collect::<Vec<_>>(), (1, c), dev)?.to_dtype(t.dtype())?;
-    let fy = Tensor::from_vec(input.freqs.iter().map(|f| f[1]).collect::<Vec<_>>(), (1, c), dev)?.to_dtype(t.dtype())?;
+    let fx =
+        Tensor::from_vec(input.freqs.iter().map(|f| f[0]).collect::<Vec<_>>(), (1, c), dev)?.to_dtype(t.dtype())?;
+    let fy =
+        Tensor::from_vec(input.freqs.iter().map(|f| f[1]).collect::<Vec<_>>(), (1, c), dev)?.to_dtype(t.dtype())?;
     let ph = Tensor::from_vec(input.phases.clone(), (1, c), dev)?.to_dtype(t.dtype())?;
     let phases = (ph.broadcast_add(&fx.broadcast_mul(&m(0, 2)?)?)? + fy.broadcast_mul(&m(1, 2)?)?)?; // [N, C]
     let gx = (fx.broadcast_mul(&m(0, 0)?)? + fy.broadcast_mul(&m(1, 0)?)?)?;

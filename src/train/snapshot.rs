@@ -34,7 +34,11 @@ pub struct NetworkInfo {
 
 fn host(t: &Tensor) -> Result<HostTensor> {
     let v = t.to_dtype(CDType::F32)?.flatten_all()?.to_vec1::<f32>()?;
-    Ok(HostTensor { dtype: DType::F32, shape: t.dims().to_vec(), data: v.iter().flat_map(|x| x.to_le_bytes()).collect() })
+    Ok(HostTensor {
+        dtype: DType::F32,
+        shape: t.dims().to_vec(),
+        data: v.iter().flat_map(|x| x.to_le_bytes()).collect(),
+    })
 }
 
 fn host_vec(v: &[f32], shape: &[usize]) -> HostTensor {
@@ -42,7 +46,13 @@ fn host_vec(v: &[f32], shape: &[usize]) -> HostTensor {
 }
 
 /// A network from its tensors, in the order of its module table.
-fn network(key: &str, kind: NetworkKind, info: &NetworkInfo, tensors: &BTreeMap<String, Tensor>, table: Vec<ModuleSummary>) -> Result<Network> {
+fn network(
+    key: &str,
+    kind: NetworkKind,
+    info: &NetworkInfo,
+    tensors: &BTreeMap<String, Tensor>,
+    table: Vec<ModuleSummary>,
+) -> Result<Network> {
     let modules = match &info.modules {
         // Keep the source's table when it lists exactly these tensors.
         Some(m) if same_tensors(m, tensors) => m.clone(),
@@ -51,14 +61,22 @@ fn network(key: &str, kind: NetworkKind, info: &NetworkInfo, tensors: &BTreeMap<
     let mut out = Vec::with_capacity(tensors.len());
     for m in &modules {
         let dot = if m.path.is_empty() { String::new() } else { format!("{}.", m.path) };
-        let names = m.params.iter().map(|(n, _)| n).chain(m.buffers.iter().filter(|(_, s)| s.is_some()).map(|(n, _)| n));
+        let names =
+            m.params.iter().map(|(n, _)| n).chain(m.buffers.iter().filter(|(_, s)| s.is_some()).map(|(n, _)| n));
         for n in names {
             let full = format!("{dot}{n}");
             let t = tensors.get(&full).ok_or_else(|| Error::MissingTensor(format!("{key}.{full}")))?;
             out.push((full, host(t)?));
         }
     }
-    Ok(Network { key: key.into(), class_name: info.class_name.clone(), kind, tensors: out, modules, init_kwargs: info.init_kwargs.clone() })
+    Ok(Network {
+        key: key.into(),
+        class_name: info.class_name.clone(),
+        kind,
+        tensors: out,
+        modules,
+        init_kwargs: info.init_kwargs.clone(),
+    })
 }
 
 fn same_tensors(modules: &[ModuleSummary], tensors: &BTreeMap<String, Tensor>) -> bool {
@@ -94,7 +112,12 @@ fn optimiser(key: &str, opt: &Adam, params: &ParamSet) -> Result<Network> {
         class_name: "Adam".into(),
         kind: NetworkKind::Other("Adam optimiser state".into()),
         tensors,
-        modules: vec![ModuleSummary { path: String::new(), class_name: "Adam".into(), params: listed, buffers: vec![] }],
+        modules: vec![ModuleSummary {
+            path: String::new(),
+            class_name: "Adam".into(),
+            params: listed,
+            buffers: vec![],
+        }],
         init_kwargs: json!({"lr": opt.lr, "betas": opt.betas, "eps": opt.eps, "step": opt.step}),
     })
 }
@@ -125,7 +148,13 @@ pub fn write_snapshot(
     let g_kind = || NetworkKind::Generator(trainer.g_config.clone());
     let networks = vec![
         network("G", g_kind(), g_info, &g_vals, module_table(&g_vals, &is_g_param, generator_class))?,
-        network("D", NetworkKind::Discriminator(d_cfg.clone()), d_info, &trainer.d.values(), module_table(&trainer.d.values(), &is_d_param, discriminator_class))?,
+        network(
+            "D",
+            NetworkKind::Discriminator(d_cfg.clone()),
+            d_info,
+            &trainer.d.values(),
+            module_table(&trainer.d.values(), &is_d_param, discriminator_class),
+        )?,
         network("G_ema", g_kind(), g_info, &trainer.g_ema, module_table(&trainer.g_ema, &is_g_param, generator_class))?,
         optimiser("G_opt", &trainer.g_opt, &trainer.g)?,
         optimiser("D_opt", &trainer.d_opt, &trainer.d)?,
@@ -146,7 +175,8 @@ pub fn write_snapshot(
             }),
         },
     ];
-    let ckpt = Checkpoint { path: PathBuf::from(path), format: CheckpointFormat::Safetensors, networks, training_set_kwargs };
+    let ckpt =
+        Checkpoint { path: PathBuf::from(path), format: CheckpointFormat::Safetensors, networks, training_set_kwargs };
     ckpt.save_safetensors(path, &[])
 }
 
@@ -168,13 +198,15 @@ fn read_optimiser(ckpt: &Checkpoint, key: &str) -> Result<Adam> {
     let n = ckpt.network(key).ok_or_else(|| Error::Format(format!("a training snapshot without `{key}`")))?;
     let k = &n.init_kwargs;
     let num = |v: &Value| v.as_f64().ok_or_else(|| Error::Format(format!("`{key}`: bad optimiser settings")));
-    let betas = k["betas"].as_array().filter(|b| b.len() == 2).ok_or_else(|| Error::Format(format!("`{key}`: bad betas")))?;
+    let betas =
+        k["betas"].as_array().filter(|b| b.len() == 2).ok_or_else(|| Error::Format(format!("`{key}`: bad betas")))?;
     let mut opt = Adam::new(num(&k["lr"])?, [num(&betas[0])?, num(&betas[1])?], num(&k["eps"])?);
     opt.step = u64_of(k, "step")?;
     let mut moments: BTreeMap<String, Moments> = BTreeMap::new();
     for (name, t) in &n.tensors {
         let v = t.to_f32_vec().ok_or_else(|| Error::Format(format!("`{key}.{name}` is not float")))?;
-        let (which, param) = name.split_once('.').ok_or_else(|| Error::Format(format!("`{key}.{name}`: unknown state")))?;
+        let (which, param) =
+            name.split_once('.').ok_or_else(|| Error::Format(format!("`{key}.{name}`: unknown state")))?;
         let m = moments.entry(param.to_string()).or_insert_with(|| Moments { exp_avg: vec![], exp_avg_sq: vec![] });
         match which {
             "exp_avg" => m.exp_avg = v,
@@ -201,7 +233,11 @@ pub fn read_state(ckpt: &Checkpoint) -> Result<Restored> {
         Ok(Restored {
             g_opt: read_optimiser(ckpt, "G_opt")?,
             d_opt: read_optimiser(ckpt, "D_opt")?,
-            progress: Progress { cur_nimg: u64_of(s, "cur_nimg")?, batch_idx: u64_of(s, "batch_idx")?, cur_tick: u64_of(s, "cur_tick")? },
+            progress: Progress {
+                cur_nimg: u64_of(s, "cur_nimg")?,
+                batch_idx: u64_of(s, "batch_idx")?,
+                cur_tick: u64_of(s, "cur_tick")?,
+            },
             pl_mean: s["pl_mean"].as_f64().ok_or_else(|| Error::Format("training state: bad `pl_mean`".into()))?,
             seed: u64_of(s, "seed")?,
         })

@@ -77,7 +77,15 @@ impl Run<'_> {
         let t = &self.setup.trainer;
         let path = self.files.dir.join(snapshot_name(t.cur_nimg));
         let progress = Progress { cur_nimg: t.cur_nimg, batch_idx: t.batch_idx, cur_tick };
-        write_snapshot(&path, t, &progress, &self.setup.g_info, &self.setup.d_info, &self.options_json, Some(self.training_set_kwargs.clone()))?;
+        write_snapshot(
+            &path,
+            t,
+            &progress,
+            &self.setup.g_info,
+            &self.setup.d_info,
+            &self.options_json,
+            Some(self.training_set_kwargs.clone()),
+        )?;
         self.sink.event(TrainEvent::Snapshot { kimg: t.cur_nimg as f64 / 1000.0, path: path.clone() });
         Ok(path)
     }
@@ -127,7 +135,8 @@ pub fn train(options: &TrainOptions, monitor: &dyn Monitor, sink: &dyn TrainSink
     let opts_path = run_dir.join("training_options.json");
     std::fs::write(&opts_path, text).in_file(&opts_path)?;
     let files = RunFiles::open(&run_dir)?;
-    let mut run = Run { options, monitor, sink, files, setup, options_json, training_set_kwargs, device: device.clone() };
+    let mut run =
+        Run { options, monitor, sink, files, setup, options_json, training_set_kwargs, device: device.clone() };
 
     let notes = std::mem::take(&mut run.setup.notes);
     for n in &notes {
@@ -154,7 +163,11 @@ pub fn train(options: &TrainOptions, monitor: &dyn Monitor, sink: &dyn TrainSink
     let start_nimg = t.cur_nimg;
     let seed = t.seed;
     run.log(&summary)?;
-    sink.event(TrainEvent::Started { run_dir: run_dir.clone(), start_kimg: start_nimg as f64 / 1000.0, total_kimg: options.kimg });
+    sink.event(TrainEvent::Started {
+        run_dir: run_dir.clone(),
+        start_kimg: start_nimg as f64 / 1000.0,
+        total_kimg: options.kimg,
+    });
 
     // reals.png and fakes_init.png.
     let [cols, rows] = options.grid;
@@ -204,7 +217,10 @@ pub fn train(options: &TrainOptions, monitor: &dyn Monitor, sink: &dyn TrainSink
                 let batch = feed.next()?;
                 let t = &mut run.setup.trainer;
                 if batch.index != t.batch_idx {
-                    return Err(crate::Error::Invalid(format!("the loader sent batch {} for iteration {}", batch.index, t.batch_idx)));
+                    return Err(crate::Error::Invalid(format!(
+                        "the loader sent batch {} for iteration {}",
+                        batch.index, t.batch_idx
+                    )));
                 }
                 let real = batch.tensor(ds.channels, ds.resolution, &device)?;
                 let real_c = if labels.dim > 0 { batch.label_tensor(ds.label_dim, &device)? } else { None };
@@ -239,7 +255,8 @@ pub fn train(options: &TrainOptions, monitor: &dyn Monitor, sink: &dyn TrainSink
             };
             let maintenance_start = Instant::now();
             run.log(&stats.line())?;
-            let timestamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
+            let timestamp =
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
             let extra = [
                 ("Progress/tick", cur_tick as f64),
                 ("Progress/kimg", stats.kimg),
@@ -271,7 +288,8 @@ pub fn train(options: &TrainOptions, monitor: &dyn Monitor, sink: &dyn TrainSink
 
     let t = run.trainer();
     let kimg = t.cur_nimg as f64 / 1000.0;
-    let last_snapshot = last_snapshot.ok_or_else(|| crate::Error::Invalid("the run ended without a snapshot".into()))?;
+    let last_snapshot =
+        last_snapshot.ok_or_else(|| crate::Error::Invalid("the run ended without a snapshot".into()))?;
     let end = if cancelled { "Stopped on request" } else { "Finished" };
     let line = format!("{end} at {kimg:.3} kimg; last snapshot {}", last_snapshot.display());
     run.log(&line)?;

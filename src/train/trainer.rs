@@ -11,12 +11,13 @@ use crate::nn::config::{DiscriminatorConfig, GeneratorConfig};
 use crate::nn::random_state::RandomState;
 use crate::train::adam::Adam;
 use crate::train::forward::{
-    EmaUpdates, GenInputs, Mixing, build_discriminator, build_generator, mean_f64, run_discriminator, run_generator, softplus,
+    EmaUpdates, GenInputs, Mixing, build_discriminator, build_generator, mean_f64, run_discriminator, run_generator,
+    softplus,
 };
 use crate::train::options::Hyper;
 use crate::train::params::ParamSet;
 use crate::train::path_length::{PL_STEP, PlSettings, path_length};
-use crate::train::r1::{R1Settings, R1_STEP, r1};
+use crate::train::r1::{R1_STEP, R1Settings, r1};
 use crate::train::rng::{noise_seed, stream_seed};
 use crate::{Error, Result};
 
@@ -70,7 +71,8 @@ struct Draw<'a> {
 impl Draw<'_> {
     fn inputs(&self, rng: &mut RandomState, noise_seed: u64) -> Result<GenInputs> {
         let (n, z_dim) = (self.n, self.z_dim);
-        let randn = |rng: &mut RandomState, k: usize| -> Vec<f32> { rng.randn(k).into_iter().map(|v| v as f32).collect() };
+        let randn =
+            |rng: &mut RandomState, k: usize| -> Vec<f32> { rng.randn(k).into_iter().map(|v| v as f32).collect() };
         let z = Tensor::from_vec(randn(rng, n * z_dim), (n, z_dim), self.device)?;
         let c = if self.labels.dim > 0 {
             let mut v = Vec::with_capacity(n * self.labels.dim);
@@ -121,11 +123,16 @@ impl Trainer {
         let (z_dim, num_ws) = (self.g_config.z_dim(), self.g_config.num_ws());
         let label_dim = if self.g_config.c_dim() > 0 { labels.dim } else { 0 };
         if label_dim != self.g_config.c_dim() {
-            return Err(Error::Invalid(format!("the generator takes {} label values, the dataset gives {}", self.g_config.c_dim(), labels.dim)));
+            return Err(Error::Invalid(format!(
+                "the generator takes {} label values, the dataset gives {}",
+                self.g_config.c_dim(),
+                labels.dim
+            )));
         }
         let mut rng = RandomState::new(stream_seed(self.seed, self.batch_idx, 1));
         let conditioning = LabelSource { dim: label_dim, len: labels.len, label: labels.label };
-        let draw = Draw { n: batch, z_dim, num_ws, mixing_prob: h.style_mixing_prob, labels: &conditioning, device: &dev };
+        let draw =
+            Draw { n: batch, z_dim, num_ws, mixing_prob: h.style_mixing_prob, labels: &conditioning, device: &dev };
         let (seed, idx) = (self.seed, self.batch_idx);
         let x_gmain = draw.inputs(&mut rng, noise_seed(seed, idx, 10))?;
         let x_greg = draw.inputs(&mut rng, noise_seed(seed, idx, 11))?;

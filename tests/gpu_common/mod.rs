@@ -156,9 +156,7 @@ pub fn outer(a: &[f64], b: &[f64]) -> Vec<f64> {
 /// A normalised low-pass-like symmetric filter of `taps` taps (values only matter for testing).
 pub fn test_filter(taps: usize) -> Vec<f64> {
     let c = (taps as f64 - 1.0) / 2.0;
-    let v: Vec<f64> = (0..taps)
-        .map(|i| (-((i as f64 - c) / (0.35 * taps as f64)).powi(2)).exp())
-        .collect();
+    let v: Vec<f64> = (0..taps).map(|i| (-((i as f64 - c) / (0.35 * taps as f64)).powi(2)).exp()).collect();
     let s: f64 = v.iter().sum();
     v.iter().map(|x| x / s).collect()
 }

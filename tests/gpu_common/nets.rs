@@ -11,9 +11,7 @@ use stylescope::nn::config::GeneratorConfig;
 pub fn fixture_network(dir: &Path) -> (GeneratorConfig, Weights) {
     let ckpt = Checkpoint::open(&dir.join("network.pkl")).unwrap();
     let net = ckpt.generator_network().unwrap();
-    let NetworkKind::Generator(config) = &net.kind else {
-        panic!("not a generator")
-    };
+    let NetworkKind::Generator(config) = &net.kind else { panic!("not a generator") };
     let weights = ckpt.weights(&net.key, &candle_core::Device::Cpu).unwrap();
     (config.clone(), weights)
 }

@@ -62,7 +62,11 @@ fn sample_positions(theta: &[[f32; 3]; 2], h: usize, w: usize, ih: usize, iw: us
 /// Bilinear `grid_sample` with zero padding of one `ih × iw` plane at `pos`.
 fn bilinear(plane: &[f32], ih: usize, iw: usize, pos: &[(f32, f32)], out: &mut [f32]) {
     let at = |y: i64, x: i64| -> f32 {
-        if y >= 0 && x >= 0 && (y as usize) < ih && (x as usize) < iw { plane[y as usize * iw + x as usize] } else { 0.0 }
+        if y >= 0 && x >= 0 && (y as usize) < ih && (x as usize) < iw {
+            plane[y as usize * iw + x as usize]
+        } else {
+            0.0
+        }
     };
     for (o, &(x, y)) in out.iter_mut().zip(pos) {
         let (xw, yn) = (x.floor(), y.floor());
@@ -77,7 +81,11 @@ fn bilinear(plane: &[f32], ih: usize, iw: usize, pos: &[(f32, f32)], out: &mut [
 /// `apply_affine_transformation(x, mat, up)` with the filter parameters `filter` (its `up` is the
 /// up-sampling factor): resamples `x [N, C, H, W]` so that the output at `p` shows the input at
 /// `mat⁻¹·p`-ish coordinates as NVIDIA's code defines them. Returns `(image, mask)`.
-pub fn apply_affine_transformation(x: &Tensor, mat: &[[f32; 3]; 3], filter: &BandlimitFilter) -> Result<(Tensor, Tensor)> {
+pub fn apply_affine_transformation(
+    x: &Tensor,
+    mat: &[[f32; 3]; 3],
+    filter: &BandlimitFilter,
+) -> Result<(Tensor, Tensor)> {
     let (n, c, h, w) = x.dims4()?;
     let up = filter.up;
     let f = filter.tensor(mat, x.device())?;

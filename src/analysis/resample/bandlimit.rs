@@ -83,7 +83,11 @@ impl BandlimitFilter {
             && self.cutoff_out > 0.0
             && self.cutoff_in.is_finite()
             && self.cutoff_out.is_finite();
-        if ok { Ok(()) } else { Err(Error::Invalid(format!("band-limit filter parameters {self:?} (need a ≤ amax < aflt, up ≥ 1)"))) }
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::Invalid(format!("band-limit filter parameters {self:?} (need a ≤ amax < aflt, up ≥ 1)")))
+        }
     }
 
     /// Side of the resulting square filter: `2·amax·up − 1`.

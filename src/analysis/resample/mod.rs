@@ -17,7 +17,9 @@ pub mod translate;
 pub mod untransform;
 pub mod upsample;
 
-pub use affine::{apply_affine_transformation, apply_fractional_pseudo_rotation, apply_fractional_rotation, rotation_matrix};
+pub use affine::{
+    apply_affine_transformation, apply_fractional_pseudo_rotation, apply_fractional_rotation, rotation_matrix,
+};
 pub use bandlimit::BandlimitFilter;
 pub use translate::{apply_fractional_translation, apply_integer_translation};
 pub use untransform::untransform;

@@ -4,11 +4,11 @@
 
 use candle_core::Tensor;
 
+use crate::Result;
 use crate::analysis::resample::affine::apply_affine_transformation;
 use crate::analysis::resample::bandlimit::BandlimitFilter;
 use crate::nn::generator::Mat3;
 use crate::nn::stylegan3::transform::transform_buffer;
-use crate::Result;
 
 /// `_apply_affine_transformation(image, G.synthesis.input.transform, amax=6)` for an image made
 /// with the forward content transform `input_transform` (the value of

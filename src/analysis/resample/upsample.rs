@@ -13,7 +13,14 @@ use crate::{Error, Result};
 
 /// `upsample2d(x, f, up, padding, flip_filter, gain)` for a 2-D filter on the CPU in float32;
 /// anything else goes to the reference.
-pub fn upsample2d_fast(x: &Tensor, f: Option<&Tensor>, up: usize, padding: [i64; 4], flip_filter: bool, gain: f64) -> Result<Tensor> {
+pub fn upsample2d_fast(
+    x: &Tensor,
+    f: Option<&Tensor>,
+    up: usize,
+    padding: [i64; 4],
+    flip_filter: bool,
+    gain: f64,
+) -> Result<Tensor> {
     let Some(filt) = f.filter(|f| f.rank() == 2) else {
         return upsample2d(x, f, up, padding, flip_filter, gain);
     };
@@ -30,7 +37,9 @@ pub fn upsample2d_fast(x: &Tensor, f: Option<&Tensor>, up: usize, padding: [i64;
     let ow = (w as i64) * u + px0 + px1 - fwi + 1;
     let oh = (h as i64) * u + py0 + py1 - fhi + 1;
     if ow <= 0 || oh <= 0 {
-        return Err(Error::Invalid(format!("upsample2d: {h}×{w} with filter {fh}×{fw} and padding {padding:?} leaves no output")));
+        return Err(Error::Invalid(format!(
+            "upsample2d: {h}×{w} with filter {fh}×{fw} and padding {padding:?} leaves no output"
+        )));
     }
     let (ow, oh) = (ow as usize, oh as usize);
     // Correlation taps: the true-convolution filter reversed in both axes, times gain·up².

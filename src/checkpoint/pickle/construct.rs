@@ -102,7 +102,11 @@ impl<'a> Machine<'a, '_> {
             Global::OrderedDict | Global::EasyDict if args.is_empty() => self.new_obj(Obj::Dict(Vec::new())),
             Global::Set | Global::FrozenSet if args.is_empty() => self.new_obj(Obj::Set(Vec::new())),
             Global::TfNetwork => self.new_obj(Obj::TfNetwork),
-            _ => Err(self.invalid(format!("{} cannot be instantiated with NEWOBJ({} args)", global.python_name(), args.len()))),
+            _ => Err(self.invalid(format!(
+                "{} cannot be instantiated with NEWOBJ({} args)",
+                global.python_name(),
+                args.len()
+            ))),
         }
     }
 
@@ -182,7 +186,13 @@ impl<'a> Machine<'a, '_> {
         }
     }
 
-    fn new_array(&mut self, dtype: NpDtype, shape: Vec<usize>, fortran_order: bool, data: Cow<'a, [u8]>) -> PickleResult<Id> {
+    fn new_array(
+        &mut self,
+        dtype: NpDtype,
+        shape: Vec<usize>,
+        fortran_order: bool,
+        data: Cow<'a, [u8]>,
+    ) -> PickleResult<Id> {
         let expected = NdArray::numel(&shape).and_then(|n| n.checked_mul(dtype.size));
         if expected != Some(data.len()) {
             return Err(self.invalid(format!("numpy array of shape {shape:?} with {} data bytes", data.len())));
@@ -218,9 +228,9 @@ impl<'a> Machine<'a, '_> {
         self.expect_args(global, args, &[2])?;
         let dtype = self.np_dtype(args[0])?;
         let data = self.raw_bytes(args[1])?;
-        let value = dtype
-            .decode(&data)
-            .ok_or_else(|| self.invalid(format!("numpy scalar of {} bytes for a {}-byte dtype", data.len(), dtype.size)))?;
+        let value = dtype.decode(&data).ok_or_else(|| {
+            self.invalid(format!("numpy scalar of {} bytes for a {}-byte dtype", data.len(), dtype.size))
+        })?;
         match value {
             NpValue::Bool(b) => Ok(if b { super::arena::Arena::TRUE } else { super::arena::Arena::FALSE }),
             NpValue::Int(v) => self.new_obj(Obj::Int(v)),

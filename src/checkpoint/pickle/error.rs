@@ -64,10 +64,9 @@ impl fmt::Display for PickleErrorKind {
             Self::NoMark(op) => write!(f, "{op} without a preceding MARK"),
             Self::MissingMemo(i) => write!(f, "memo index {i} was never stored"),
             Self::TooDeep { limit } => write!(f, "nesting deeper than {limit} levels"),
-            Self::Budget { limit } => write!(
-                f,
-                "the pickle needs more than {limit} bytes of memory, far more than its size justifies"
-            ),
+            Self::Budget { limit } => {
+                write!(f, "the pickle needs more than {limit} bytes of memory, far more than its size justifies")
+            }
             Self::Type { expected, found } => write!(f, "expected {expected}, found {found}"),
             Self::Invalid(msg) => write!(f, "{msg}"),
             Self::Unsupported(msg) => write!(f, "unsupported: {msg}"),

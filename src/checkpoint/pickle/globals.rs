@@ -62,7 +62,10 @@ impl Global {
             Context::StoragePayload => storage_type(module, name).map(Global::StorageType),
         };
         found.ok_or_else(|| {
-            PickleError::new(offset, PickleErrorKind::RefusedGlobal { module: module.to_string(), name: name.to_string() })
+            PickleError::new(
+                offset,
+                PickleErrorKind::RefusedGlobal { module: module.to_string(), name: name.to_string() },
+            )
         })
     }
 
@@ -141,7 +144,9 @@ mod tests {
 
     #[test]
     fn refuses_everything_off_the_list() {
-        for (m, n) in [("os", "system"), ("builtins", "eval"), ("posix", "system"), ("subprocess", "Popen"), ("torch", "load")] {
+        for (m, n) in
+            [("os", "system"), ("builtins", "eval"), ("posix", "system"), ("subprocess", "Popen"), ("torch", "load")]
+        {
             let e = Global::resolve(m, n, Context::Network, 7).unwrap_err();
             assert_eq!(e.offset, 7);
             assert_eq!(e.kind, PickleErrorKind::RefusedGlobal { module: m.into(), name: n.into() });

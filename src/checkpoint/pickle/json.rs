@@ -73,9 +73,9 @@ fn convert(arena: &Arena<'_>, id: Id, budget: &mut Budget, depth: usize) -> Pick
             budget.charge_items(b.len(), NODE_COST as usize, at)?;
             Value::Array(b.iter().map(|&x| Value::from(x)).collect())
         }
-        Obj::Tuple(items) | Obj::List(items) | Obj::Set(items) => Value::Array(
-            items.iter().map(|&i| convert(arena, i, budget, depth + 1)).collect::<PickleResult<_>>()?,
-        ),
+        Obj::Tuple(items) | Obj::List(items) | Obj::Set(items) => {
+            Value::Array(items.iter().map(|&i| convert(arena, i, budget, depth + 1)).collect::<PickleResult<_>>()?)
+        }
         Obj::Dict(pairs) => {
             let mut m = Map::new();
             for &(k, v) in pairs {

@@ -193,11 +193,14 @@ impl<'a, 'b> Machine<'a, 'b> {
     /// Appends `items` to the list, dict (pairs) or set `target`.
     fn extend(&mut self, target: Id, items: Vec<Id>, what: &'static str) -> PickleResult<()> {
         self.budget.charge_items(items.len(), 2 * std::mem::size_of::<(Id, Id)>(), self.at)?;
-        let type_error = self.arena.type_error(target, match what {
-            "SETITEM" | "SETITEMS" => "a dict",
-            "ADDITEMS" => "a set",
-            _ => "a list",
-        });
+        let type_error = self.arena.type_error(
+            target,
+            match what {
+                "SETITEM" | "SETITEMS" => "a dict",
+                "ADDITEMS" => "a set",
+                _ => "a list",
+            },
+        );
         let odd = !items.len().is_multiple_of(2);
         match (self.arena.get_mut(target), what) {
             (Some(Obj::List(list)), "APPEND" | "APPENDS") => list.extend(items),
@@ -296,8 +299,8 @@ impl<'a, 'b> Machine<'a, 'b> {
                 }
                 op::LONG => {
                     let line = self.read_line()?;
-                    let v = text::parse_long_line(line)
-                        .ok_or_else(|| self.invalid("bad or out-of-range LONG literal"))?;
+                    let v =
+                        text::parse_long_line(line).ok_or_else(|| self.invalid("bad or out-of-range LONG literal"))?;
                     self.push_new(Obj::Int(v))?;
                 }
                 op::LONG1 => {
@@ -500,7 +503,8 @@ impl<'a, 'b> Machine<'a, 'b> {
                 }
                 op::OBJ => {
                     let items = self.pop_mark("OBJ")?;
-                    let (&class, args) = items.split_first().ok_or_else(|| self.err(PickleErrorKind::StackUnderflow("OBJ")))?;
+                    let (&class, args) =
+                        items.split_first().ok_or_else(|| self.err(PickleErrorKind::StackUnderflow("OBJ")))?;
                     let global = self.callable(class)?;
                     let id = self.call(global, args)?;
                     self.push(id)?;
@@ -554,7 +558,9 @@ impl<'a, 'b> Machine<'a, 'b> {
                     return Err(self.err(PickleErrorKind::Forbidden("the extension registry (EXT1/EXT2/EXT4)")));
                 }
                 op::NEXT_BUFFER | op::READONLY_BUFFER => {
-                    return Err(self.err(PickleErrorKind::Forbidden("an out-of-band buffer (NEXT_BUFFER/READONLY_BUFFER)")));
+                    return Err(
+                        self.err(PickleErrorKind::Forbidden("an out-of-band buffer (NEXT_BUFFER/READONLY_BUFFER)"))
+                    );
                 }
                 other => return Err(self.err(PickleErrorKind::UnknownOpcode(other))),
             }

@@ -90,13 +90,18 @@ fn load_legacy<'p>(payload: &'p [u8], base: u64, budget: &mut Budget) -> PickleR
     let magic = next(budget, &mut pos)?;
     let is_magic = matches!(magic.arena.get(magic.root), Obj::BigInt(b) if b.as_ref() == MAGIC);
     if !is_magic {
-        return Err(PickleError::new(base, PickleErrorKind::Invalid("storage payload has a wrong magic number".into())));
+        return Err(PickleError::new(
+            base,
+            PickleErrorKind::Invalid("storage payload has a wrong magic number".into()),
+        ));
     }
     // 2. protocol version
     let version = next(budget, &mut pos)?;
     let v = version.arena.int(version.root)?;
     if v != 1001 {
-        return Err(version.arena.invalid(version.root, format!("storage payload protocol version {v}, expected 1001")));
+        return Err(version
+            .arena
+            .invalid(version.root, format!("storage payload protocol version {v}, expected 1001")));
     }
     // 3. sys info
     let sys = next(budget, &mut pos)?;
@@ -119,8 +124,7 @@ fn load_legacy<'p>(payload: &'p [u8], base: u64, budget: &mut Budget) -> PickleR
     for &k in key_ids {
         let key = keys.arena.str(k)?;
         let at = base + pos as u64;
-        let truncated =
-            |needed: u64| PickleError::new(at, PickleErrorKind::Truncated { needed });
+        let truncated = |needed: u64| PickleError::new(at, PickleErrorKind::Truncated { needed });
         let count_bytes = payload.get(pos..pos + 8).ok_or_else(|| truncated((pos + 8 - payload.len()) as u64))?;
         let mut buf = [0u8; 8];
         buf.copy_from_slice(count_bytes);

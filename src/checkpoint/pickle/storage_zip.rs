@@ -60,10 +60,7 @@ fn read_entry(
     }
     budget.charge(size, base)?;
     let mut out = Vec::with_capacity(size as usize);
-    entry
-        .take(size)
-        .read_to_end(&mut out)
-        .map_err(|e| invalid(format!("zip storage payload, entry `{name}`: {e}")))?;
+    entry.take(size).read_to_end(&mut out).map_err(|e| invalid(format!("zip storage payload, entry `{name}`: {e}")))?;
     if out.len() as u64 != size {
         return Err(invalid(format!("zip storage payload: entry `{name}` is truncated")));
     }

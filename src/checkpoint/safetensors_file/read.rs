@@ -53,10 +53,7 @@ pub fn read_safetensors(data: &[u8], path: &Path) -> Result<Checkpoint> {
         networks.push(network);
     }
     if used != st.len() {
-        return Err(Error::Format(format!(
-            "the file holds {} tensors, its metadata accounts for {used}",
-            st.len()
-        )));
+        return Err(Error::Format(format!("the file holds {} tensors, its metadata accounts for {used}", st.len())));
     }
     Ok(Checkpoint {
         path: path.to_path_buf(),
@@ -78,7 +75,11 @@ fn read_network(st: &SafeTensors<'_>, n: &NetworkMeta) -> Result<Network> {
     let mut modules = Vec::with_capacity(n.modules.len());
     for m in &n.modules {
         let dot = if m.path.is_empty() { String::new() } else { format!("{}.", m.path) };
-        let present = m.params.iter().map(|(name, s)| (name, s)).chain(m.buffers.iter().filter_map(|(name, s)| s.as_ref().map(|s| (name, s))));
+        let present = m
+            .params
+            .iter()
+            .map(|(name, s)| (name, s))
+            .chain(m.buffers.iter().filter_map(|(name, s)| s.as_ref().map(|s| (name, s))));
         for (name, shape) in present {
             let local = format!("{dot}{name}");
             let full = format!("{}{local}", n.prefix);

@@ -27,11 +27,17 @@ pub fn st_dtype(d: DType) -> Dtype {
 }
 
 fn module_meta(m: &ModuleSummary) -> ModuleMeta {
-    ModuleMeta { path: m.path.clone(), class_name: m.class_name.clone(), params: m.params.clone(), buffers: m.buffers.clone() }
+    ModuleMeta {
+        path: m.path.clone(),
+        class_name: m.class_name.clone(),
+        params: m.params.clone(),
+        buffers: m.buffers.clone(),
+    }
 }
 
 fn network_meta(n: &Network, prefix: &str) -> Result<NetworkMeta> {
-    let json = |r: serde_json::Result<serde_json::Value>| r.map_err(|e| Error::Format(format!("architecture as JSON: {e}")));
+    let json =
+        |r: serde_json::Result<serde_json::Value>| r.map_err(|e| Error::Format(format!("architecture as JSON: {e}")));
     let (kind, config, description) = match &n.kind {
         NetworkKind::Generator(c) => ("generator", json(serde_json::to_value(c))?, None),
         NetworkKind::Discriminator(c) => ("discriminator", json(serde_json::to_value(c))?, None),

@@ -15,11 +15,7 @@ pub(crate) struct Arena {
 impl Arena {
     /// A buffer of at least `len` values: the smallest free one that fits, else a new one.
     pub(crate) fn alloc(&mut self, ctx: &GpuContext, label: &str, len: usize) -> Result<wgpu::Buffer> {
-        let best = self
-            .buffers
-            .iter_mut()
-            .filter(|(_, cap, free)| *free && *cap >= len)
-            .min_by_key(|(_, cap, _)| *cap);
+        let best = self.buffers.iter_mut().filter(|(_, cap, free)| *free && *cap >= len).min_by_key(|(_, cap, _)| *cap);
         if let Some(slot) = best {
             slot.2 = false;
             return Ok(slot.0.clone());

@@ -23,14 +23,7 @@ pub(crate) struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     pub(crate) fn new(ctx: &'a GpuContext, weights: &'a Weights) -> Self {
-        Self {
-            ctx,
-            weights,
-            arena: Arena::default(),
-            steps: Vec::new(),
-            layers: Vec::new(),
-            weight_bytes: 0,
-        }
+        Self { ctx, weights, arena: Arena::default(), steps: Vec::new(), layers: Vec::new(), weight_bytes: 0 }
     }
 
     /// The f32 values of tensor `name`, which must have `shape`.
@@ -45,10 +38,7 @@ impl<'a> Builder<'a> {
             None => Ok(None),
             Some(t) => {
                 let shape = t.dims().to_vec();
-                Ok(Some((
-                    t.to_dtype(candle_core::DType::F32)?.flatten_all()?.to_vec1::<f32>()?,
-                    shape,
-                )))
+                Ok(Some((t.to_dtype(candle_core::DType::F32)?.flatten_all()?.to_vec1::<f32>()?, shape)))
             }
         }
     }
@@ -57,11 +47,7 @@ impl<'a> Builder<'a> {
     pub(crate) fn scalar(&self, name: &str) -> Result<f32> {
         let t = self.weights.get_any(name)?;
         if t.elem_count() != 1 {
-            return Err(Error::Shape {
-                name: name.into(),
-                expected: vec![],
-                found: t.dims().to_vec(),
-            });
+            return Err(Error::Shape { name: name.into(), expected: vec![], found: t.dims().to_vec() });
         }
         Ok(t.to_dtype(candle_core::DType::F32)?.flatten_all()?.to_vec1::<f32>()?[0])
     }
@@ -88,12 +74,7 @@ impl<'a> Builder<'a> {
     /// Names the output of the last step pushed.
     pub(crate) fn name_layer(&mut self, name: &str, buffer: &wgpu::Buffer, shape: [usize; 3]) {
         let after_step = self.steps.len().saturating_sub(1);
-        self.layers.push(LayerSlot {
-            name: name.to_string(),
-            buffer: buffer.clone(),
-            shape,
-            after_step,
-        });
+        self.layers.push(LayerSlot { name: name.to_string(), buffer: buffer.clone(), shape, after_step });
     }
 
     /// `prefix.weight`/`prefix.bias` as a fully connected layer reading row `row` of `ws`
@@ -107,20 +88,12 @@ impl<'a> Builder<'a> {
         out_scale: f64,
     ) -> Result<wgpu::Buffer> {
         let weight = self.tensor(&format!("{prefix}.weight"), &[c.out_features, c.in_features])?;
-        let bias = if c.has_bias {
-            Some(self.tensor(&format!("{prefix}.bias"), &[c.out_features])?)
-        } else {
-            None
-        };
+        let bias = if c.has_bias { Some(self.tensor(&format!("{prefix}.bias"), &[c.out_features])?) } else { None };
         let (w, b) = FcSpec::fold(c, &weight, bias.as_deref());
         let wb = self.upload(&format!("{prefix}.weight"), &w)?;
         let bb = b.map(|b| self.upload(&format!("{prefix}.bias"), &b)).transpose()?;
         let y = self.alloc(&format!("{prefix} output"), c.out_features)?;
-        let spec = FcSpec {
-            x_offset: row * c.in_features,
-            out_scale,
-            ..FcSpec::from_config(c)
-        };
+        let spec = FcSpec { x_offset: row * c.in_features, out_scale, ..FcSpec::from_config(c) };
         let step = spec.step(self.ctx, prefix, ws, &wb, bb.as_ref(), &y)?;
         self.push(step);
         Ok(y)

@@ -238,10 +238,8 @@ impl GpuContext {
     /// Waits for submission `index`, at most [`GpuContext::timeout`].
     pub(crate) fn wait(&self, index: wgpu::SubmissionIndex) -> Result<()> {
         self.check()?;
-        let result = self.device.poll(wgpu::PollType::Wait {
-            submission_index: Some(index),
-            timeout: Some(self.timeout),
-        });
+        let result =
+            self.device.poll(wgpu::PollType::Wait { submission_index: Some(index), timeout: Some(self.timeout) });
         self.check()?;
         match result {
             Ok(_) => Ok(()),
@@ -271,10 +269,7 @@ impl GpuContext {
             }
         });
         self.check()?;
-        let polled = self.device.poll(wgpu::PollType::Wait {
-            submission_index: None,
-            timeout: Some(self.timeout),
-        });
+        let polled = self.device.poll(wgpu::PollType::Wait { submission_index: None, timeout: Some(self.timeout) });
         self.check()?;
         polled.map_err(|e| Error::Gpu(format!("reading back from the GPU failed: {e}")))?;
         let state = done.lock().ok().and_then(|mut g| g.take());
@@ -297,9 +292,8 @@ impl GpuContext {
     pub(crate) fn read_f32(&self, src: &wgpu::Buffer, len: usize) -> Result<Vec<f32>> {
         let bytes = 4 * len as u64;
         let staging = self.staging("stylescope read-back", bytes);
-        let mut encoder = self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
-            label: Some("read-back"),
-        });
+        let mut encoder =
+            self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("read-back") });
         encoder.copy_buffer_to_buffer(src, 0, &staging, 0, bytes);
         self.submit_and_wait(encoder)?;
         self.map_f32(&staging, len)
@@ -311,19 +305,12 @@ impl GpuContext {
 /// Pass it to eframe (`egui_wgpu::WgpuSetupCreateNew::device_descriptor`) so the window's device
 /// can run the engine too.
 pub fn device_descriptor(adapter: &wgpu::Adapter) -> wgpu::DeviceDescriptor<'static> {
-    wgpu::DeviceDescriptor {
-        label: Some("stylescope device"),
-        required_limits: adapter.limits(),
-        ..Default::default()
-    }
+    wgpu::DeviceDescriptor { label: Some("stylescope device"), required_limits: adapter.limits(), ..Default::default() }
 }
 
 /// Whether an adapter can run compute shaders at all.
 pub fn supports_compute(adapter: &wgpu::Adapter) -> bool {
-    adapter
-        .get_downlevel_capabilities()
-        .flags
-        .contains(wgpu::DownlevelFlags::COMPUTE_SHADERS)
+    adapter.get_downlevel_capabilities().flags.contains(wgpu::DownlevelFlags::COMPUTE_SHADERS)
         && adapter.limits().max_storage_buffers_per_shader_stage >= 8
         && adapter.limits().max_compute_invocations_per_workgroup >= 256
 }

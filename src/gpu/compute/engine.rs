@@ -70,15 +70,9 @@ impl GpuEngine {
             }
         };
         let synthesis = b.finish();
-        let out = synthesis
-            .output()
-            .ok_or_else(|| Error::Format("the synthesis network has no output".into()))?;
+        let out = synthesis.output().ok_or_else(|| Error::Format("the synthesis network has no output".into()))?;
         let [channels, height, width] = out.shape;
-        let rgba_spec = RgbaSpec {
-            channels,
-            height,
-            width,
-        };
+        let rgba_spec = RgbaSpec { channels, height, width };
         let texture = rgba_spec.create_texture(ctx, "stylescope image")?;
         let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
         let rgba = rgba_spec.step(ctx, "to_rgba8", &out.buffer, &view)?;
@@ -132,11 +126,7 @@ impl GpuEngine {
     /// The names and `[channels, height, width]` of the outputs [`Capture`] can select, in
     /// forward order (the visualizer's names; the last is `output`).
     pub fn layer_names(&self) -> Vec<(String, [usize; 3])> {
-        self.synthesis
-            .layers
-            .iter()
-            .map(|l| (l.name.clone(), l.shape))
-            .collect()
+        self.synthesis.layers.iter().map(|l| (l.name.clone(), l.shape)).collect()
     }
 
     /// Bytes of GPU memory held for weights and for activations.
@@ -153,9 +143,8 @@ impl GpuEngine {
         self.mapping.prepare(&self.ctx, z, c, psi, cutoff)?;
         let ctx = self.ctx.clone();
         ctx.scoped("running the mapping network", || {
-            let mut encoder = ctx
-                .device()
-                .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("mapping") });
+            let mut encoder =
+                ctx.device().create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("mapping") });
             self.mapping.network.record(&mut encoder, usize::MAX, &[]);
             ctx.submit_and_wait(encoder)
         })?;
@@ -170,10 +159,7 @@ impl GpuEngine {
     pub fn render(&mut self, ws: &[f32], opts: &SynthesisOptions) -> Result<()> {
         let expected = self.config.num_ws() * self.config.w_dim();
         if ws.len() != expected {
-            return Err(Error::Invalid(format!(
-                "ws has {} values; this network takes {expected}",
-                ws.len()
-            )));
+            return Err(Error::Invalid(format!("ws has {} values; this network takes {expected}", ws.len())));
         }
         if let Some(i) = ws.iter().position(|v| !v.is_finite()) {
             return Err(Error::Invalid(format!("ws[{i}] is {} (not a finite number)", ws[i])));
@@ -200,10 +186,7 @@ impl GpuEngine {
         self.apply_options(opts)?;
         let (last, wanted): (usize, Vec<&str>) = match &opts.capture {
             Capture::Nothing => (usize::MAX, Vec::new()),
-            Capture::All => (
-                usize::MAX,
-                self.synthesis.layers.iter().map(|l| l.name.as_str()).collect(),
-            ),
+            Capture::All => (usize::MAX, self.synthesis.layers.iter().map(|l| l.name.as_str()).collect()),
             Capture::Until(name) => {
                 let slot = self.synthesis.layer(name).ok_or_else(|| {
                     let names: Vec<&str> = self.synthesis.layers.iter().map(|l| l.name.as_str()).collect();
@@ -228,9 +211,8 @@ impl GpuEngine {
         let full = last >= self.synthesis.steps.len().saturating_sub(1);
         let ctx = self.ctx.clone();
         ctx.scoped("rendering on the GPU", || {
-            let mut encoder = ctx
-                .device()
-                .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("render") });
+            let mut encoder =
+                ctx.device().create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("render") });
             if with_mapping {
                 self.mapping.network.record(&mut encoder, usize::MAX, &[]);
             }
@@ -282,14 +264,9 @@ impl GpuEngine {
     /// The float image `[1, C, H, W]` of the last full render.
     pub fn read_back_image(&self) -> Result<Tensor> {
         if !self.image_valid {
-            return Err(Error::Invalid(
-                "no image rendered yet (the last render stopped at a layer)".into(),
-            ));
+            return Err(Error::Invalid("no image rendered yet (the last render stopped at a layer)".into()));
         }
-        let slot = self
-            .synthesis
-            .output()
-            .ok_or_else(|| Error::Format("no output".into()))?;
+        let slot = self.synthesis.output().ok_or_else(|| Error::Format("no output".into()))?;
         let data = self.ctx.read_f32(&slot.buffer, slot.len())?;
         let [c, h, w] = slot.shape;
         Ok(Tensor::from_vec(data, (1, c, h, w), &Device::Cpu)?)
@@ -305,10 +282,8 @@ impl GpuEngine {
 
     /// A named output `[1, C, H, W]` copied by the last render (see [`GpuEngine::render`]).
     pub fn read_back_layer(&self, name: &str) -> Result<Tensor> {
-        let slot = self
-            .synthesis
-            .layer(name)
-            .ok_or_else(|| Error::Invalid(format!("no layer `{name}` in this network")))?;
+        let slot =
+            self.synthesis.layer(name).ok_or_else(|| Error::Invalid(format!("no layer `{name}` in this network")))?;
         if !self.captured.iter().any(|n| n == name) {
             if name == "output" {
                 return self.read_back_image();
@@ -317,10 +292,8 @@ impl GpuEngine {
                 "layer `{name}` was not captured by the last render (render with Capture::All or Capture::Until)"
             )));
         }
-        let staging = self
-            .staging
-            .get(name)
-            .ok_or_else(|| Error::Invalid(format!("layer `{name}` has no read-back buffer")))?;
+        let staging =
+            self.staging.get(name).ok_or_else(|| Error::Invalid(format!("layer `{name}` has no read-back buffer")))?;
         let data = self.ctx.map_f32(staging, slot.len())?;
         let [c, h, w] = slot.shape;
         Ok(Tensor::from_vec(data, (1, c, h, w), &Device::Cpu)?)

@@ -33,12 +33,9 @@ impl NoiseSlot {
                 slot.gain = gain;
             }
             let plane = match (&mut rng, mode) {
-                (Some(rng), _) => Some(
-                    rng.randn(slot.constant.len())
-                        .into_iter()
-                        .map(|v| v as f32)
-                        .collect::<Vec<f32>>(),
-                ),
+                (Some(rng), _) => {
+                    Some(rng.randn(slot.constant.len()).into_iter().map(|v| v as f32).collect::<Vec<f32>>())
+                }
                 (None, NoiseMode::Const) if slot.holds_random.is_some() => Some(slot.constant.clone()),
                 _ => None,
             };

@@ -74,10 +74,7 @@ impl Pipelines {
                 cache: None,
             }))
         })?;
-        self.pipelines
-            .lock()
-            .map_err(|_| poisoned())?
-            .insert(key, pipeline.clone());
+        self.pipelines.lock().map_err(|_| poisoned())?.insert(key, pipeline.clone());
         Ok(pipeline)
     }
 }

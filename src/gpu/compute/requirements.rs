@@ -24,10 +24,7 @@ pub fn largest_buffer(config: &GeneratorConfig) -> (usize, String) {
                         see(l.out_channels * r * r, format!("b{r}.{name} output"));
                         if l.up > 1 {
                             // the four phase kernels of the up-sampling convolution
-                            see(
-                                4 * l.out_channels * l.in_channels * k * k,
-                                format!("b{r}.{name}.weight phases"),
-                            );
+                            see(4 * l.out_channels * l.in_channels * k * k, format!("b{r}.{name}.weight phases"));
                         }
                     }
                 }

@@ -41,15 +41,7 @@ pub(crate) fn build(b: &mut Builder<'_>, c: &Sg2Config, ws: &wgpu::Buffer) -> Re
             input = out;
             w_row += 1;
         }
-        let out = layer(
-            b,
-            &block.conv1,
-            &format!("{prefix}.conv1"),
-            &input,
-            ws,
-            w_row,
-            &mut noise,
-        )?;
+        let out = layer(b, &block.conv1, &format!("{prefix}.conv1"), &input, ws, w_row, &mut noise)?;
         b.free(&input.0);
         b.name_layer(&format!("{name}.conv1"), &out.0, out.1);
         w_row += 1;
@@ -73,9 +65,7 @@ pub(crate) fn build(b: &mut Builder<'_>, c: &Sg2Config, ws: &wgpu::Buffer) -> Re
         }
         x = Some(out);
     }
-    let final_img = img
-        .or(x)
-        .ok_or_else(|| Error::Format("StyleGAN2 synthesis without blocks".into()))?;
+    let final_img = img.or(x).ok_or_else(|| Error::Format("StyleGAN2 synthesis without blocks".into()))?;
     b.name_layer("output", &final_img.0, final_img.1);
     Ok(noise)
 }
@@ -93,10 +83,7 @@ fn layer(
 ) -> Result<Act> {
     let [c_in, h, w] = x.1;
     if c_in != l.in_channels {
-        return Err(Error::Format(format!(
-            "{prefix} expects {} input channels, got {c_in}",
-            l.in_channels
-        )));
+        return Err(Error::Format(format!("{prefix} expects {} input channels, got {c_in}", l.in_channels)));
     }
     let (co, k) = (l.out_channels, l.kernel_size);
     let s = b.affine(&format!("{prefix}.affine"), &l.affine, ws, w_row, 1.0)?;
@@ -104,14 +91,7 @@ fn layer(
     let wbuf = b.upload(&format!("{prefix}.weight"), &weight)?;
     let bias = b.tensor(&format!("{prefix}.bias"), &[co])?;
     let bias = b.upload(&format!("{prefix}.bias"), &bias)?;
-    let spec = ModulationSpec {
-        c_in,
-        c_out: co,
-        kernel: k,
-        demodulate: true,
-        style_norm: false,
-        input_gain: 1.0,
-    };
+    let spec = ModulationSpec { c_in, c_out: co, kernel: k, demodulate: true, style_norm: false, input_gain: 1.0 };
     let m = b.modulation(prefix, &spec, &wbuf, &s)?;
     b.free(&s);
     let res = l.resolution;
@@ -121,13 +101,7 @@ fn layer(
         let mut data = vec![strength, 0.0, 0.0, 0.0];
         data.extend_from_slice(&constant);
         let buffer = b.upload(&format!("{prefix}.noise"), &data)?;
-        noise.push(NoiseSlot {
-            buffer: buffer.clone(),
-            strength,
-            constant,
-            holds_random: None,
-            gain: strength,
-        });
+        noise.push(NoiseSlot { buffer: buffer.clone(), strength, constant, holds_random: None, gain: strength });
         Some(buffer)
     } else {
         None
@@ -164,14 +138,8 @@ fn layer(
             // conv2d_resample: stride-2 transposed conv, then the FIR filter with gain up² and
             // these paddings.
             let p = l.padding as i64;
-            let (px0, px1) = (
-                p + (fw as i64 + 1) / 2 - (k as i64 - 1),
-                p + (fw as i64 - 2) / 2 - (k as i64 - 2),
-            );
-            let (py0, py1) = (
-                p + (fh as i64 + 1) / 2 - (k as i64 - 1),
-                p + (fh as i64 - 2) / 2 - (k as i64 - 2),
-            );
+            let (px0, px1) = (p + (fw as i64 + 1) / 2 - (k as i64 - 1), p + (fw as i64 - 2) / 2 - (k as i64 - 2));
+            let (py0, py1) = (p + (fh as i64 + 1) / 2 - (k as i64 - 1), p + (fh as i64 - 2) / 2 - (k as i64 - 2));
             if px0.min(px1) < 0 || py0.min(py1) < 0 {
                 return Err(Error::Unsupported(format!(
                     "{prefix}: up-sampling conv padding {px0},{px1} in the GPU engine"
@@ -211,17 +179,12 @@ fn layer(
             }
         }
         up => {
-            return Err(Error::Unsupported(format!(
-                "{prefix}: up-sampling by {up} in the GPU engine"
-            )));
+            return Err(Error::Unsupported(format!("{prefix}: up-sampling by {up} in the GPU engine")));
         }
     };
     b.free(&m);
     if out.1[1] != res || out.1[2] != res {
-        return Err(Error::Format(format!(
-            "{prefix} produced {:?}, expected resolution {res}",
-            out.1
-        )));
+        return Err(Error::Format(format!("{prefix} produced {:?}, expected resolution {res}", out.1)));
     }
     Ok(out)
 }
@@ -256,29 +219,10 @@ fn up_conv_two_steps(
     };
     let tmp = b.conv(&format!("{prefix} transposed"), &conv, &x.0, wbuf, m, None, None, None)?;
     let fbuf = b.upload(&format!("{prefix}.resample_filter"), f4)?;
-    let fir = UpfirdnSpec {
-        channels: co,
-        in_h: tmp.1[1],
-        in_w: tmp.1[2],
-        up: 1,
-        down: 1,
-        fh,
-        fw,
-        padding,
-        epilogue,
-    };
+    let fir = UpfirdnSpec { channels: co, in_h: tmp.1[1], in_w: tmp.1[2], up: 1, down: 1, fh, fw, padding, epilogue };
     let [oh, ow] = fir.out_size()?;
     let y = b.alloc(prefix, co * oh * ow)?;
-    let step = fir.step(
-        b.ctx,
-        &format!("{prefix} filter"),
-        &tmp.0,
-        &fbuf,
-        Some(bias),
-        noise,
-        None,
-        &y,
-    )?;
+    let step = fir.step(b.ctx, &format!("{prefix} filter"), &tmp.0, &fbuf, Some(bias), noise, None, &y)?;
     b.push(step);
     b.free(&tmp.0);
     Ok((y, [co, oh, ow]))
@@ -300,14 +244,7 @@ fn torgb(
     let wbuf = b.upload(&format!("{prefix}.weight"), &weight)?;
     let bias = b.tensor(&format!("{prefix}.bias"), &[co])?;
     let bias = b.upload(&format!("{prefix}.bias"), &bias)?;
-    let spec = ModulationSpec {
-        c_in,
-        c_out: co,
-        kernel: k,
-        demodulate: false,
-        style_norm: false,
-        input_gain: 1.0,
-    };
+    let spec = ModulationSpec { c_in, c_out: co, kernel: k, demodulate: false, style_norm: false, input_gain: 1.0 };
     let m = b.modulation(prefix, &spec, &wbuf, &s)?;
     b.free(&s);
     let conv = ConvSpec {
@@ -346,10 +283,7 @@ fn upsample_image(b: &mut Builder<'_>, prefix: &str, img: &Act, y: &Act) -> Resu
         fh,
         fw,
         padding: [px[0], px[1], py[0], py[1]],
-        epilogue: Epilogue {
-            residual: true,
-            ..Epilogue::identity()
-        },
+        epilogue: Epilogue { residual: true, ..Epilogue::identity() },
     };
     let [oh, ow] = spec.out_size()?;
     if [c, oh, ow] != y.1 {
@@ -361,16 +295,7 @@ fn upsample_image(b: &mut Builder<'_>, prefix: &str, img: &Act, y: &Act) -> Resu
         )));
     }
     let out = b.alloc(&format!("{prefix} image"), c * oh * ow)?;
-    let step = spec.step(
-        b.ctx,
-        &format!("{prefix} image upsample"),
-        &img.0,
-        &fbuf,
-        None,
-        None,
-        Some(&y.0),
-        &out,
-    )?;
+    let step = spec.step(b.ctx, &format!("{prefix} image upsample"), &img.0, &fbuf, None, None, Some(&y.0), &out)?;
     b.push(step);
     Ok((out, [c, oh, ow]))
 }
@@ -378,10 +303,8 @@ fn upsample_image(b: &mut Builder<'_>, prefix: &str, img: &Act, y: &Act) -> Resu
 fn filter_shape(prefix: &str, shape: &[usize]) -> Result<[usize; 2]> {
     match shape {
         [fh, fw] if *fh >= 2 && *fw >= 2 => Ok([*fh, *fw]),
-        other => Err(Error::Shape {
-            name: format!("{prefix}.resample_filter"),
-            expected: vec![4, 4],
-            found: other.to_vec(),
-        }),
+        other => {
+            Err(Error::Shape { name: format!("{prefix}.resample_filter"), expected: vec![4, 4], found: other.to_vec() })
+        }
     }
 }

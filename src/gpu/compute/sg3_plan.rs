@@ -49,13 +49,7 @@ fn input(b: &mut Builder<'_>, c: &Sg3Config, ws: &wgpu::Buffer) -> Result<(Act, 
     let fp: Vec<f32> = freqs.iter().chain(&phases).copied().collect();
     let fp = b.upload("synthesis.input.freqs+phases", &fp)?;
     let transform = b.upload("synthesis.input.transform", &stored)?;
-    let spec = FourierSpec {
-        channels: ch,
-        width,
-        height,
-        sampling_rate: ic.sampling_rate,
-        bandwidth: ic.bandwidth,
-    };
+    let spec = FourierSpec { channels: ch, width, height, sampling_rate: ic.sampling_rate, bandwidth: ic.bandwidth };
     let prep = b.alloc("input prep", 4 * ch)?;
     let step = spec.prep_step(b.ctx, "input frequencies", &t, &transform, &fp, &prep)?;
     b.push(step);
@@ -98,11 +92,7 @@ fn layer(b: &mut Builder<'_>, l: &Sg3LayerConfig, x: &Act, ws: &wgpu::Buffer, w_
     }
     let (co, k) = (l.out_channels, l.conv_kernel);
     let demodulate = !l.is_torgb;
-    let style_scale = if l.is_torgb {
-        1.0 / ((c_in * k * k) as f64).sqrt()
-    } else {
-        1.0
-    };
+    let style_scale = if l.is_torgb { 1.0 / ((c_in * k * k) as f64).sqrt() } else { 1.0 };
     let s = b.affine(&format!("{prefix}.affine"), &l.affine, ws, w_row, style_scale)?;
     let mut weight = b.tensor(&format!("{prefix}.weight"), &[co, c_in, k, k])?;
     if demodulate {
@@ -129,11 +119,7 @@ fn layer(b: &mut Builder<'_>, l: &Sg3LayerConfig, x: &Act, ws: &wgpu::Buffer, w_
     let m = b.modulation(&prefix, &spec, &wbuf, &s)?;
     b.free(&s);
 
-    let (slope, gain) = if l.is_torgb {
-        (1.0, 1.0)
-    } else {
-        (0.2, std::f64::consts::SQRT_2)
-    };
+    let (slope, gain) = if l.is_torgb { (1.0, 1.0) } else { (0.2, std::f64::consts::SQRT_2) };
     let up_filter = b.tensor_opt(&format!("{prefix}.up_filter"))?;
     let down_filter = b.tensor_opt(&format!("{prefix}.down_filter"))?;
     let trivial =
@@ -164,10 +150,7 @@ fn layer(b: &mut Builder<'_>, l: &Sg3LayerConfig, x: &Act, ws: &wgpu::Buffer, w_
     } else {
         let y = b.conv(
             &format!("{prefix} conv"),
-            &conv(Epilogue {
-                bias: true,
-                ..Epilogue::identity()
-            }),
+            &conv(Epilogue { bias: true, ..Epilogue::identity() }),
             &x.0,
             &wbuf,
             &m,
@@ -222,10 +205,7 @@ fn layer(b: &mut Builder<'_>, l: &Sg3LayerConfig, x: &Act, ws: &wgpu::Buffer, w_
     };
     b.free(&m);
     if [out.1[1], out.1[2]] != [l.out_size[1], l.out_size[0]] {
-        return Err(Error::Format(format!(
-            "{prefix} produced {:?}, expected {:?}",
-            out.1, l.out_size
-        )));
+        return Err(Error::Format(format!("{prefix} produced {:?}, expected {:?}", out.1, l.out_size)));
     }
     Ok(out)
 }

@@ -32,10 +32,7 @@ impl Step {
         workgroups: [u32; 3],
     ) -> Result<Self> {
         let limits = ctx.limits();
-        if workgroups
-            .iter()
-            .any(|&n| n > limits.max_compute_workgroups_per_dimension)
-        {
+        if workgroups.iter().any(|&n| n > limits.max_compute_workgroups_per_dimension) {
             return Err(Error::Gpu(format!(
                 "`{label}` needs {workgroups:?} workgroups; this adapter allows {} per dimension",
                 limits.max_compute_workgroups_per_dimension
@@ -44,27 +41,19 @@ impl Step {
         let pipeline = ctx.pipelines().get(ctx, kernel, entry, constants)?;
         let params = ctx.uniform(&format!("{label} params"), params);
         let bind_group = ctx.scoped(&format!("binding `{label}`"), || {
-            let mut all = vec![wgpu::BindGroupEntry {
-                binding: 0,
-                resource: params.as_entire_binding(),
-            }];
-            all.extend(entries.iter().map(|(binding, resource)| wgpu::BindGroupEntry {
-                binding: *binding,
-                resource: resource.clone(),
-            }));
+            let mut all = vec![wgpu::BindGroupEntry { binding: 0, resource: params.as_entire_binding() }];
+            all.extend(
+                entries
+                    .iter()
+                    .map(|(binding, resource)| wgpu::BindGroupEntry { binding: *binding, resource: resource.clone() }),
+            );
             Ok(ctx.device().create_bind_group(&wgpu::BindGroupDescriptor {
                 label: Some(label),
                 layout: &pipeline.get_bind_group_layout(0),
                 entries: &all,
             }))
         })?;
-        Ok(Self {
-            label: label.to_string(),
-            pipeline,
-            bind_group,
-            params,
-            workgroups,
-        })
+        Ok(Self { label: label.to_string(), pipeline, bind_group, params, workgroups })
     }
 
     /// Rewrites the parameter block (for per-frame values such as the truncation psi).
@@ -81,9 +70,8 @@ impl Step {
     /// Records the step alone, submits it and waits.
     pub(crate) fn run(&self, ctx: &GpuContext) -> Result<()> {
         ctx.scoped(&format!("running `{}`", self.label), || {
-            let mut encoder = ctx.device().create_command_encoder(&wgpu::CommandEncoderDescriptor {
-                label: Some(&self.label),
-            });
+            let mut encoder =
+                ctx.device().create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some(&self.label) });
             {
                 let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
                     label: Some(&self.label),

@@ -10,11 +10,9 @@ use crate::gui::panels;
 pub const DIRECTIONS: &str = "Directions";
 
 pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
-    egui::Panel::left("controls")
-        .resizable(true)
-        .default_size(app.settings.controls_width)
-        .min_size(300.0)
-        .show(ui, |ui| {
+    egui::Panel::left("controls").resizable(true).default_size(app.settings.controls_width).min_size(300.0).show(
+        ui,
+        |ui| {
             ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
                 section(ui, "Network", |ui| panels::network::show(ui, app));
                 section(ui, "Latent", |ui| panels::latent::show(ui, app));
@@ -29,7 +27,8 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
                 section(ui, "Performance", |ui| panels::performance::show(ui, app));
                 section(ui, "Capture", |ui| panels::capture::show(ui, app));
             });
-        });
+        },
+    );
 }
 
 fn section(ui: &mut egui::Ui, title: &str, body: impl FnOnce(&mut egui::Ui)) {

@@ -29,11 +29,17 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
         let rx = ui
             .add(DragValue::new(&mut fx).speed(0.01).custom_formatter(fmt))
             .on_hover_text("Fractional offset along x (blends the neighbouring seeds)");
-        rx.widget_info(|| egui::WidgetInfo { label: Some(FRACTION_X.into()), ..egui::WidgetInfo::drag_value(true, fx) });
+        rx.widget_info(|| egui::WidgetInfo {
+            label: Some(FRACTION_X.into()),
+            ..egui::WidgetInfo::drag_value(true, fx)
+        });
         let ry = ui
             .add(DragValue::new(&mut fy).speed(0.01).custom_formatter(fmt))
             .on_hover_text("Fractional offset along y (rows of 100 seeds)");
-        ry.widget_info(|| egui::WidgetInfo { label: Some(FRACTION_Y.into()), ..egui::WidgetInfo::drag_value(true, fy) });
+        ry.widget_info(|| egui::WidgetInfo {
+            label: Some(FRACTION_Y.into()),
+            ..egui::WidgetInfo::drag_value(true, fy)
+        });
         if rx.changed() || ry.changed() {
             c.plane.set_fraction(fx, fy);
         }
@@ -70,7 +76,9 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
         ui.horizontal(|ui| {
             ui.label("Class");
             let mut per_seed = c.class == ClassChoice::PerSeed;
-            let a = ui.radio_value(&mut per_seed, true, "per seed").on_hover_text("Each seed draws its class, as NVIDIA's visualizer");
+            let a = ui
+                .radio_value(&mut per_seed, true, "per seed")
+                .on_hover_text("Each seed draws its class, as NVIDIA's visualizer");
             let b = ui.radio_value(&mut per_seed, false, "fixed").on_hover_text("The same class for every seed");
             if a.changed() || b.changed() {
                 c.class = if per_seed { ClassChoice::PerSeed } else { ClassChoice::Fixed(0) };

@@ -23,7 +23,8 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
     ));
     for side in app.shown_sides() {
         if let Some(t) = &app.view(side).timings {
-            let stages: Vec<String> = t.stages.iter().map(|(n, d)| format!("{n} {:.1}", d.as_secs_f64() * 1e3)).collect();
+            let stages: Vec<String> =
+                t.stages.iter().map(|(n, d)| format!("{n} {:.1}", d.as_secs_f64() * 1e3)).collect();
             ui.weak(format!(
                 "{}: render {:.1} ms (wait {:.1}){}{}",
                 side.name(),

@@ -24,8 +24,11 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
         ui.horizontal_wrapped(|ui| {
             ui.spacing_mut().item_spacing.x = 2.0;
             for (i, on) in c.stylemix_rows.iter_mut().take(rows).enumerate() {
-                let r = ui.toggle_value(on, format!("{i}")).on_hover_text(format!("Take W row {i} from the mixing seed"));
-                r.widget_info(|| egui::WidgetInfo::selected(egui::accesskit::Role::CheckBox, true, *on, format!("Mix row {i}")));
+                let r =
+                    ui.toggle_value(on, format!("{i}")).on_hover_text(format!("Take W row {i} from the mixing seed"));
+                r.widget_info(|| {
+                    egui::WidgetInfo::selected(egui::accesskit::Role::CheckBox, true, *on, format!("Mix row {i}"))
+                });
             }
         });
         if nets.len() > 1 && nets.iter().any(|n| Some(n.num_ws) != num_ws) {

@@ -75,7 +75,13 @@ fn view_pane(ui: &mut egui::Ui, app: &mut ExplorerApp, side: Side, rect: Rect) {
     if head.clicked() {
         app.queue(Command::SetActive(side));
     }
-    ui.painter_at(header).text(header.left_center() + vec2(4.0, 0.0), Align2::LEFT_CENTER, title, FontId::proportional(14.0), ui.visuals().strong_text_color());
+    ui.painter_at(header).text(
+        header.left_center() + vec2(4.0, 0.0),
+        Align2::LEFT_CENTER,
+        title,
+        FontId::proportional(14.0),
+        ui.visuals().strong_text_color(),
+    );
 
     let out = show_image(ui, ui.scope_id().with(("pane", side)), body, &app.views[side.index()].texture, &mut app.zoom);
     if out.primary_drag != egui::Vec2::ZERO && app.view(side).info().is_some() {
@@ -105,16 +111,31 @@ fn view_pane(ui: &mut egui::Ui, app: &mut ExplorerApp, side: Side, rect: Rect) {
     let wrap = body.width() - 24.0;
     match &view.status {
         ViewStatus::Empty => {
-            overlay(ui, &painter, body, "Drop a network here, or File > Open… (Ctrl+O)", ui.visuals().weak_text_color(), wrap);
+            overlay(
+                ui,
+                &painter,
+                body,
+                "Drop a network here, or File > Open… (Ctrl+O)",
+                ui.visuals().weak_text_color(),
+                wrap,
+            );
         }
         ViewStatus::Loading { path, .. } => {
-            let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+            let name =
+                path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
             overlay(ui, &painter, body, &format!("Loading {name} …"), ui.visuals().text_color(), wrap);
             let spinner = Rect::from_center_size(center + vec2(0.0, 28.0), vec2(20.0, 20.0));
             ui.put(spinner, egui::Spinner::new());
         }
         ViewStatus::Failed { error, .. } => {
-            overlay(ui, &painter, body, &format!("Could not open the network.\n\n{error}"), ui.visuals().error_fg_color, wrap);
+            overlay(
+                ui,
+                &painter,
+                body,
+                &format!("Could not open the network.\n\n{error}"),
+                ui.visuals().error_fg_color,
+                wrap,
+            );
         }
         ViewStatus::Ready(_) => {
             if let Some(e) = &view.render_error {
@@ -132,7 +153,13 @@ fn difference_pane(ui: &mut egui::Ui, app: &mut ExplorerApp, rect: Rect) {
         Some(d) => format!("|Left − Right| · max {} · mean {:.2}", d.max, d.mean),
         None => "|Left − Right|".to_string(),
     };
-    ui.painter_at(header).text(header.left_center() + vec2(4.0, 0.0), Align2::LEFT_CENTER, title, FontId::proportional(14.0), ui.visuals().strong_text_color());
+    ui.painter_at(header).text(
+        header.left_center() + vec2(4.0, 0.0),
+        Align2::LEFT_CENTER,
+        title,
+        FontId::proportional(14.0),
+        ui.visuals().strong_text_color(),
+    );
     let out = show_image(ui, ui.scope_id().with("pane-difference"), body, &app.difference.texture, &mut app.zoom);
     if let (Some((x, y)), Some(d)) = (out.hover_pixel, &app.difference.result)
         && let Some(rgba) = d.heatmap.rgba_at(x, y)
@@ -142,7 +169,10 @@ fn difference_pane(ui: &mut egui::Ui, app: &mut ExplorerApp, rect: Rect) {
     if app.difference.result.is_none() {
         let painter = ui.painter_at(body);
         let text = match (&app.view(Side::Left).image, &app.view(Side::Right).image) {
-            (Some(a), Some(b)) => format!("The images differ in size ({}×{} and {}×{}): no difference view", a.width, a.height, b.width, b.height),
+            (Some(a), Some(b)) => format!(
+                "The images differ in size ({}×{} and {}×{}): no difference view",
+                a.width, a.height, b.width, b.height
+            ),
             _ => "Waiting for both images".to_string(),
         };
         overlay(ui, &painter, body, &text, ui.visuals().weak_text_color(), body.width() - 24.0);

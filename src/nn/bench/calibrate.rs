@@ -44,7 +44,10 @@ pub fn matmul_speed(reps: usize) -> Result<MatmulSpeed> {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
-    Ok(MatmulSpeed { gflops: flop / 1e9 / med(wall), gflops_per_cpu_s: (!cpu.is_empty()).then(|| flop / 1e9 / med(cpu)) })
+    Ok(MatmulSpeed {
+        gflops: flop / 1e9 / med(wall),
+        gflops_per_cpu_s: (!cpu.is_empty()).then(|| flop / 1e9 / med(cpu)),
+    })
 }
 
 /// A nominal FP32 peak in GFLOP/s: cores × FLOP per cycle of the instruction set the kernels

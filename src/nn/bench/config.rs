@@ -83,10 +83,12 @@ impl BenchConfig {
     /// The architecture NVIDIA's constructors build for this configuration.
     pub fn generator_config(self) -> Result<GeneratorConfig> {
         Ok(match self {
-            Self::Sg2_256_16k => {
-                GeneratorConfig::StyleGan2(Sg2Hyper { img_resolution: 256, channel_base: 16384, ..Sg2Hyper::default() }.config()?)
+            Self::Sg2_256_16k => GeneratorConfig::StyleGan2(
+                Sg2Hyper { img_resolution: 256, channel_base: 16384, ..Sg2Hyper::default() }.config()?,
+            ),
+            Self::Sg2_256 => {
+                GeneratorConfig::StyleGan2(Sg2Hyper { img_resolution: 256, ..Sg2Hyper::default() }.config()?)
             }
-            Self::Sg2_256 => GeneratorConfig::StyleGan2(Sg2Hyper { img_resolution: 256, ..Sg2Hyper::default() }.config()?),
             Self::Sg2_1024 => GeneratorConfig::StyleGan2(Sg2Hyper::default().config()?),
             Self::Sg3t256 => GeneratorConfig::StyleGan3(Sg3Hyper::t(256).config()?),
             Self::Sg3r256 => GeneratorConfig::StyleGan3(Sg3Hyper::r(256).config()?),
@@ -138,7 +140,8 @@ fn sg3_macs(c: &Sg3Config) -> Macs {
         let conv_w = l.in_size[0] + k - 1;
         m.conv += co * ci * (k * k * conv_h * conv_w) as f64;
         // Up-sampled (tmp) size and output size of the filtered leaky ReLU.
-        let tmp = |n: usize, p0: i64, p1: i64| ((n * l.up_factor) as i64 + p0 + p1 - l.up_taps as i64 + 1).max(0) as f64;
+        let tmp =
+            |n: usize, p0: i64, p1: i64| ((n * l.up_factor) as i64 + p0 + p1 - l.up_taps as i64 + 1).max(0) as f64;
         let tw = tmp(conv_w, l.padding[0], l.padding[1]);
         let th = tmp(conv_h, l.padding[2], l.padding[3]);
         let (ow, oh) = (l.out_size[0] as f64, l.out_size[1] as f64);

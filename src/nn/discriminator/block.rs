@@ -37,20 +37,32 @@ impl DiscriminatorBlock {
         };
         let skip = match (&c.skip, c.architecture) {
             (Some(s), Sg2Architecture::Resnet) => Some(Conv2dLayer::new(s, weights, &format!("{name}.skip"))?),
-            (None, Sg2Architecture::Resnet) => return Err(Error::Format(format!("{name} is a resnet block without a skip layer"))),
+            (None, Sg2Architecture::Resnet) => {
+                return Err(Error::Format(format!("{name} is a resnet block without a skip layer")));
+            }
             (_, _) => None,
         };
         let chain = [
-            c.fromrgb.as_ref().map(|f| (f.in_channels == c.img_channels && f.out_channels == c.tmp_channels, "fromrgb")),
+            c.fromrgb
+                .as_ref()
+                .map(|f| (f.in_channels == c.img_channels && f.out_channels == c.tmp_channels, "fromrgb")),
             Some((c.conv0.in_channels == c.tmp_channels && c.conv0.out_channels == c.tmp_channels, "conv0")),
-            Some((c.conv1.in_channels == c.tmp_channels && c.conv1.out_channels == c.out_channels && c.conv1.down == 2, "conv1")),
-            c.skip.as_ref().map(|s| (s.in_channels == c.tmp_channels && s.out_channels == c.out_channels && s.down == 2, "skip")),
+            Some((
+                c.conv1.in_channels == c.tmp_channels && c.conv1.out_channels == c.out_channels && c.conv1.down == 2,
+                "conv1",
+            )),
+            c.skip
+                .as_ref()
+                .map(|s| (s.in_channels == c.tmp_channels && s.out_channels == c.out_channels && s.down == 2, "skip")),
         ];
         if let Some((_, layer)) = chain.iter().flatten().find(|(ok, _)| !ok) {
             return Err(Error::Format(format!("{name}.{layer} does not fit the block's channels or down-sampling")));
         }
         if c.in_channels != 0 && c.in_channels != c.tmp_channels {
-            return Err(Error::Format(format!("{name} takes {} channels but works with {}", c.in_channels, c.tmp_channels)));
+            return Err(Error::Format(format!(
+                "{name} takes {} channels but works with {}",
+                c.in_channels, c.tmp_channels
+            )));
         }
         let resample_filter = weights.get_opt(&format!("{name}.resample_filter"));
         if c.architecture == Sg2Architecture::Skip && resample_filter.is_none() {

@@ -52,7 +52,15 @@ impl Default for DiscriminatorHyper {
 }
 
 /// `Conv2dLayer(in, out, kernel_size, bias, activation, down, conv_clamp)` as constructed.
-fn conv(in_ch: usize, out_ch: usize, k: usize, bias: bool, act: Activation, down: usize, clamp: Option<f64>) -> Conv2dConfig {
+fn conv(
+    in_ch: usize,
+    out_ch: usize,
+    k: usize,
+    bias: bool,
+    act: Activation,
+    down: usize,
+    clamp: Option<f64>,
+) -> Conv2dConfig {
     Conv2dConfig {
         in_channels: in_ch,
         out_channels: out_ch,
@@ -85,7 +93,10 @@ impl DiscriminatorHyper {
         let log2 = r.trailing_zeros() as i64;
         let resolutions: Vec<usize> = (3..=log2).rev().map(|i| 1usize << i).collect();
         if let Some(res) = resolutions.iter().chain(&[4]).find(|&&res| self.channels(res) == 0) {
-            return Err(Error::Invalid(format!("channel_base {} / {res} gives no channels at {res}²", self.channel_base)));
+            return Err(Error::Invalid(format!(
+                "channel_base {} / {res} gives no channels at {res}²",
+                self.channel_base
+            )));
         }
         let fp16_resolution = 2f64.powi((log2 + 1 - self.num_fp16_res as i64) as i32).max(8.0);
         let cmap_dim = if self.c_dim == 0 { 0 } else { self.cmap_dim.unwrap_or(self.channels(4)) };
@@ -108,7 +119,8 @@ impl DiscriminatorHyper {
                     fromrgb: has_rgb.then(|| conv(self.img_channels, tmp, 1, true, lrelu, 1, clamp)),
                     conv0: conv(tmp, tmp, 3, true, lrelu, 1, clamp),
                     conv1: conv(tmp, out, 3, true, lrelu, 2, clamp),
-                    skip: (arch == Sg2Architecture::Resnet).then(|| conv(tmp, out, 1, false, Activation::Linear, 2, None)),
+                    skip: (arch == Sg2Architecture::Resnet)
+                        .then(|| conv(tmp, out, 1, false, Activation::Linear, 2, None)),
                 }
             })
             .collect();
@@ -172,7 +184,8 @@ impl DiscriminatorConfig {
         if name.ends_with("resample_filter") {
             return false;
         }
-        let frozen = self.layer_prefixes().into_iter().take(self.freeze_layers).any(|p| name.starts_with(&format!("{p}.")));
+        let frozen =
+            self.layer_prefixes().into_iter().take(self.freeze_layers).any(|p| name.starts_with(&format!("{p}.")));
         !frozen
     }
 }

@@ -32,11 +32,16 @@ impl DiscriminatorEpilogue {
             && c.out.in_features == c.fc.out_features
             && c.out.out_features == out_width;
         if !fits {
-            return Err(Error::Format(format!("{prefix}: the conv, fc and out layers do not fit {} channels at {r}²", c.in_channels)));
+            return Err(Error::Format(format!(
+                "{prefix}: the conv, fc and out layers do not fit {} channels at {r}²",
+                c.in_channels
+            )));
         }
         let fromrgb = match (&c.fromrgb, c.architecture) {
             (Some(f), Sg2Architecture::Skip) => Some(Conv2dLayer::new(f, weights, &format!("{prefix}.fromrgb"))?),
-            (None, Sg2Architecture::Skip) => return Err(Error::Format(format!("{prefix} is a skip epilogue without fromrgb"))),
+            (None, Sg2Architecture::Skip) => {
+                return Err(Error::Format(format!("{prefix} is a skip epilogue without fromrgb")));
+            }
             _ => None,
         };
         Ok(Self {
@@ -61,7 +66,8 @@ impl DiscriminatorEpilogue {
         x = self.fc.forward(&x.flatten_from(1)?)?;
         x = self.out.forward(&x)?;
         if c.cmap_dim > 0 {
-            let cmap = cmap.ok_or_else(|| Error::Invalid("a conditional discriminator needs the mapped label".into()))?;
+            let cmap =
+                cmap.ok_or_else(|| Error::Invalid("a conditional discriminator needs the mapped label".into()))?;
             let cmap = cmap.to_dtype(x.dtype())?;
             x = (x * cmap)?.sum_keepdim(1)?.affine(1.0 / (c.cmap_dim as f64).sqrt(), 0.0)?;
         }

@@ -49,14 +49,18 @@ impl Discriminator {
         let mut channels = None;
         for b in &c.blocks {
             let first = channels.is_none();
-            if b.resolution != res || (first != (b.in_channels == 0)) || channels.is_some_and(|ch| ch != b.tmp_channels) {
+            if b.resolution != res || (first != (b.in_channels == 0)) || channels.is_some_and(|ch| ch != b.tmp_channels)
+            {
                 return Err(Error::Format(format!(
                     "discriminator block b{} does not follow the previous one (expected resolution {res})",
                     b.resolution
                 )));
             }
             if b.img_channels != c.img_channels {
-                return Err(Error::Format(format!("block b{} reads {} image channels, not {}", b.resolution, b.img_channels, c.img_channels)));
+                return Err(Error::Format(format!(
+                    "block b{} reads {} image channels, not {}",
+                    b.resolution, b.img_channels, c.img_channels
+                )));
             }
             channels = Some(b.out_channels);
             res /= 2;
@@ -69,7 +73,9 @@ impl Discriminator {
             )));
         }
         let mapping = match (&c.mapping, c.c_dim) {
-            (Some(m), c_dim) if c_dim > 0 && m.c_dim == c_dim && m.cmap_dim == e.cmap_dim => Some(LabelMapping::new(m, weights, "mapping")?),
+            (Some(m), c_dim) if c_dim > 0 && m.c_dim == c_dim && m.cmap_dim == e.cmap_dim => {
+                Some(LabelMapping::new(m, weights, "mapping")?)
+            }
             (None, 0) if e.cmap_dim == 0 => None,
             _ => {
                 return Err(Error::Format(format!(
@@ -113,7 +119,10 @@ impl Discriminator {
         let cmap = match (&self.mapping, c) {
             (Some(m), Some(c)) => Some(m.forward(c, x.dtype())?),
             (Some(_), None) => {
-                return Err(Error::Invalid(format!("this discriminator is conditional ({} classes): a label is needed", cfg.c_dim)));
+                return Err(Error::Invalid(format!(
+                    "this discriminator is conditional ({} classes): a label is needed",
+                    cfg.c_dim
+                )));
             }
             (None, _) => None,
         };

@@ -104,11 +104,8 @@ pub fn matmul(dst: MatMut<'_>, accumulate: bool, lhs: MatRef<'_>, rhs: MatRef<'_
     }
     last_index("left operand", lhs.data.len(), lhs.offset, m, k, lhs.row_stride, lhs.col_stride)?;
     last_index("right operand", rhs.data.len(), rhs.offset, k, n, rhs.row_stride, rhs.col_stride)?;
-    let parallelism = if parallel {
-        gemm::Parallelism::Rayon(rayon::current_num_threads().max(1))
-    } else {
-        gemm::Parallelism::None
-    };
+    let parallelism =
+        if parallel { gemm::Parallelism::Rayon(rayon::current_num_threads().max(1)) } else { gemm::Parallelism::None };
     let dst_ptr = dst.data[dst.offset..].as_mut_ptr();
     let lhs_ptr = lhs.data[lhs.offset..].as_ptr();
     let rhs_ptr = rhs.data[rhs.offset..].as_ptr();
@@ -167,11 +164,13 @@ mod tests {
         let (a, b) = (data(m * k, 0.1), data(k * n, 0.7));
         let want = naive(&a, &b, m, k, n);
         let mut c = vec![7f32; m * n];
-        matmul(MatMut::row_major(&mut c, m, n), false, MatRef::row_major(&a, m, k), MatRef::row_major(&b, k, n), true).unwrap();
+        matmul(MatMut::row_major(&mut c, m, n), false, MatRef::row_major(&a, m, k), MatRef::row_major(&b, k, n), true)
+            .unwrap();
         for (x, y) in c.iter().zip(&want) {
             assert!((x - y).abs() < 1e-4, "{x} vs {y}");
         }
-        matmul(MatMut::row_major(&mut c, m, n), true, MatRef::row_major(&a, m, k), MatRef::row_major(&b, k, n), false).unwrap();
+        matmul(MatMut::row_major(&mut c, m, n), true, MatRef::row_major(&a, m, k), MatRef::row_major(&b, k, n), false)
+            .unwrap();
         for (x, y) in c.iter().zip(&want) {
             assert!((x - 2.0 * y).abs() < 2e-4, "{x} vs {}", 2.0 * y);
         }
@@ -183,7 +182,8 @@ mod tests {
         let (m, k, n) = (5, 4, 3);
         let a = data(m * k, 0.3);
         let wide = data(k * (2 * n + 1), 0.9);
-        let b: Vec<f32> = (0..k).flat_map(|r| (0..n).map(move |c| (r, c))).map(|(r, c)| wide[r * (2 * n + 1) + 1 + 2 * c]).collect();
+        let b: Vec<f32> =
+            (0..k).flat_map(|r| (0..n).map(move |c| (r, c))).map(|(r, c)| wide[r * (2 * n + 1) + 1 + 2 * c]).collect();
         let want = naive(&a, &b, m, k, n);
         let mut c_t = vec![0f32; n * m];
         let dst = MatMut { data: &mut c_t, offset: 0, rows: m, cols: n, row_stride: 1, col_stride: m };
@@ -202,10 +202,21 @@ mod tests {
         let b = vec![1f32; 12];
         let mut c = vec![0f32; 9];
         let rhs_too_far = MatRef { data: &b, offset: 1, rows: 4, cols: 3, row_stride: 3, col_stride: 1 };
-        assert!(matmul(MatMut::row_major(&mut c, 3, 3), false, MatRef::row_major(&a, 3, 4), rhs_too_far, false).is_err());
+        assert!(
+            matmul(MatMut::row_major(&mut c, 3, 3), false, MatRef::row_major(&a, 3, 4), rhs_too_far, false).is_err()
+        );
         let overlapping = MatMut { data: &mut c, offset: 0, rows: 3, cols: 3, row_stride: 1, col_stride: 1 };
         assert!(matmul(overlapping, false, MatRef::row_major(&a, 3, 4), MatRef::row_major(&b, 4, 3), false).is_err());
         let mut c = vec![0f32; 9];
-        assert!(matmul(MatMut::row_major(&mut c, 3, 3), false, MatRef::row_major(&a, 3, 4), MatRef::row_major(&b, 3, 4), false).is_err());
+        assert!(
+            matmul(
+                MatMut::row_major(&mut c, 3, 3),
+                false,
+                MatRef::row_major(&a, 3, 4),
+                MatRef::row_major(&b, 3, 4),
+                false
+            )
+            .is_err()
+        );
     }
 }

@@ -36,7 +36,12 @@ pub fn weighted_sum_add<const FMA: bool>(dst: &mut [f32], srcs: &[&[f32]], taps:
 /// Picks a kernel unrolled over the tap count for the counts StyleGAN3 uses (6 and 12: the
 /// phases of its 12/24-tap up filters and its 12-tap down filters), else the generic loop.
 #[inline(always)]
-fn sum_rows<const FMA: bool, const ADD: bool>(dst: &mut [f32], srcs: &[&[f32]], taps: &[f32], epi: impl Fn(f32) -> f32) {
+fn sum_rows<const FMA: bool, const ADD: bool>(
+    dst: &mut [f32],
+    srcs: &[&[f32]],
+    taps: &[f32],
+    epi: impl Fn(f32) -> f32,
+) {
     debug_assert_eq!(srcs.len(), taps.len());
     debug_assert!(srcs.iter().all(|s| s.len() >= dst.len()));
     let n = srcs.iter().map(|s| s.len()).fold(dst.len(), usize::min);
@@ -59,7 +64,12 @@ fn sum_rows<const FMA: bool, const ADD: bool>(dst: &mut [f32], srcs: &[&[f32]], 
 
 /// One chunk of `W` outputs starting at `i`, taps unrolled (`N` known).
 #[inline(always)]
-fn chunk_fixed<const FMA: bool, const N: usize, const W: usize>(srcs: &[&[f32]; N], taps: &[f32; N], i: usize, mut acc: [f32; W]) -> [f32; W] {
+fn chunk_fixed<const FMA: bool, const N: usize, const W: usize>(
+    srcs: &[&[f32]; N],
+    taps: &[f32; N],
+    i: usize,
+    mut acc: [f32; W],
+) -> [f32; W] {
     for t in 0..N {
         if let Some(s) = srcs[t][i..].first_chunk::<W>() {
             for l in 0..W {
@@ -71,7 +81,12 @@ fn chunk_fixed<const FMA: bool, const N: usize, const W: usize>(srcs: &[&[f32]; 
 }
 
 #[inline(always)]
-fn sum_fixed<const FMA: bool, const ADD: bool, const N: usize>(dst: &mut [f32], srcs: &[&[f32]; N], taps: &[f32; N], epi: impl Fn(f32) -> f32) {
+fn sum_fixed<const FMA: bool, const ADD: bool, const N: usize>(
+    dst: &mut [f32],
+    srcs: &[&[f32]; N],
+    taps: &[f32; N],
+    epi: impl Fn(f32) -> f32,
+) {
     let n = dst.len();
     let mut i = 0;
     while i + WIDE <= n {
@@ -163,7 +178,8 @@ mod tests {
     #[test]
     fn weighted_sums_of_shifted_rows_match_the_definition_with_and_without_fma() {
         let row: Vec<f32> = (0..100).map(|i| (i as f32 * 0.3).sin()).collect();
-        let all_taps: Vec<f32> = (0..12).map(|t| 0.5 / (t as f32 + 1.0) * if t % 2 == 0 { 1.0 } else { -1.0 }).collect();
+        let all_taps: Vec<f32> =
+            (0..12).map(|t| 0.5 / (t as f32 + 1.0) * if t % 2 == 0 { 1.0 } else { -1.0 }).collect();
         // The generic loop (3 taps) and the unrolled kernels (6 and 12 taps).
         for (nt, n) in [3usize, 6, 12].iter().flat_map(|&nt| [0usize, 5, 16, 37, 64, 80, 81].map(|n| (nt, n))) {
             let taps = &all_taps[..nt];

@@ -41,7 +41,10 @@ impl ConvShape {
 
     /// Output `[oh, ow]`: `h + 2·pad_y − kh + 1` by `w + 2·pad_x − kw + 1`.
     pub fn out_hw(&self) -> [usize; 2] {
-        [(self.h + 2 * self.pad[0] + 1).saturating_sub(self.k[0]), (self.w + 2 * self.pad[1] + 1).saturating_sub(self.k[1])]
+        [
+            (self.h + 2 * self.pad[0] + 1).saturating_sub(self.k[0]),
+            (self.w + 2 * self.pad[1] + 1).saturating_sub(self.k[1]),
+        ]
     }
 }
 
@@ -55,7 +58,14 @@ pub fn conv2d(x: &[f32], weight: &[f32], s: ConvShape, out: &mut [f32]) -> Resul
 fn conv2d_banded(x: &[f32], weight: &[f32], s: ConvShape, out: &mut [f32], band_bytes: usize) -> Result<()> {
     let ConvShape { c_in, c_out, h, w, k: [kh, kw], pad: [py, px] } = s;
     let [oh, ow] = s.out_hw();
-    if kh == 0 || kw == 0 || oh == 0 || ow == 0 || x.len() != c_in * h * w || weight.len() != kh * kw * c_out * c_in || out.len() != c_out * oh * ow {
+    if kh == 0
+        || kw == 0
+        || oh == 0
+        || ow == 0
+        || x.len() != c_in * h * w
+        || weight.len() != kh * kw * c_out * c_in
+        || out.len() != c_out * oh * ow
+    {
         return Err(Error::Invalid(format!(
             "shifted conv: {} inputs, {} weights, {} outputs for {s:?}",
             x.len(),
@@ -98,8 +108,16 @@ fn conv2d_banded(x: &[f32], weight: &[f32], s: ConvShape, out: &mut [f32], band_
             for kx in 0..kw {
                 let t = ky * kw + kx;
                 // W_tap[o, i] = weight[o, i, ky, kx].
-                let lhs = MatRef { data: weight, offset: t, rows: c_out, cols: c_in, row_stride: c_in * taps, col_stride: taps };
-                let rhs = MatRef { data: &xp, offset: ky * wp + kx, rows: c_in, cols: n, row_stride: plane, col_stride: 1 };
+                let lhs = MatRef {
+                    data: weight,
+                    offset: t,
+                    rows: c_out,
+                    cols: c_in,
+                    row_stride: c_in * taps,
+                    col_stride: taps,
+                };
+                let rhs =
+                    MatRef { data: &xp, offset: ky * wp + kx, rows: c_in, cols: n, row_stride: plane, col_stride: 1 };
                 let dst = MatMut { data: &mut wide, offset: 0, rows: c_out, cols: n, row_stride: n, col_stride: 1 };
                 matmul(dst, t > 0, lhs, rhs, true)?;
             }
@@ -131,7 +149,8 @@ mod tests {
                             for kx in 0..kw {
                                 let (iy, ix) = ((oy + ky) as i64 - py as i64, (ox + kx) as i64 - px as i64);
                                 if iy >= 0 && ix >= 0 && (iy as usize) < h && (ix as usize) < w {
-                                    acc += wt[((o * c_in + i) * kh + ky) * kw + kx] * x[(i * h + iy as usize) * w + ix as usize];
+                                    acc += wt[((o * c_in + i) * kh + ky) * kw + kx]
+                                        * x[(i * h + iy as usize) * w + ix as usize];
                                 }
                             }
                         }

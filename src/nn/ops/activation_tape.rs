@@ -65,9 +65,10 @@ impl TapeGuard {
         match tape {
             Some(Tape { mode: Mode::Record, masks, .. }) => Ok(masks),
             Some(Tape { mode: Mode::Replay, masks, pos }) if pos == masks.len() => Ok(Vec::new()),
-            Some(Tape { masks, pos, .. }) => {
-                Err(Error::Invalid(format!("activation tape: {pos} of {} recorded patterns were replayed", masks.len())))
-            }
+            Some(Tape { masks, pos, .. }) => Err(Error::Invalid(format!(
+                "activation tape: {pos} of {} recorded patterns were replayed",
+                masks.len()
+            ))),
             None => Err(Error::Invalid("activation tape: no tape is active".into())),
         }
     }

@@ -46,14 +46,7 @@ impl BiasActCpu {
                     a * (x.exp() - 1.0)
                 }
             }
-            Activation::Selu => {
-                SELU_SCALE
-                    * if x > 0.0 {
-                        x
-                    } else {
-                        a * (x.exp() - 1.0)
-                    }
-            }
+            Activation::Selu => SELU_SCALE * if x > 0.0 { x } else { a * (x.exp() - 1.0) },
             Activation::Softplus => {
                 if x > 20.0 {
                     x

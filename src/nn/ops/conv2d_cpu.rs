@@ -21,7 +21,13 @@ impl CustomOp2 for Conv2dCpu {
         "conv2d_cpu"
     }
 
-    fn cpu_fwd(&self, xs: &CpuStorage, xl: &Layout, ws: &CpuStorage, wl: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
+    fn cpu_fwd(
+        &self,
+        xs: &CpuStorage,
+        xl: &Layout,
+        ws: &CpuStorage,
+        wl: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
         let (CpuStorage::F32(xd), CpuStorage::F32(wd)) = (xs, ws) else {
             candle_core::bail!("conv2d_cpu: float32 input and weight expected")
         };
@@ -64,12 +70,18 @@ pub fn conv2d_cpu(x: &Tensor, w: &Tensor, padding: [usize; 2], groups: usize) ->
     let (_, c_in, h, wd) = x.dims4()?;
     let (c_out, c_in_g, kh, kw) = w.dims4()?;
     if groups == 0 || c_in_g * groups != c_in || c_out % groups != 0 {
-        return Err(Error::Invalid(format!("conv2d: input {:?}, weight {:?}, {groups} groups do not fit", x.dims(), w.dims())));
+        return Err(Error::Invalid(format!(
+            "conv2d: input {:?}, weight {:?}, {groups} groups do not fit",
+            x.dims(),
+            w.dims()
+        )));
     }
     let shape = ConvShape { c_in: c_in_g, c_out: c_out / groups, h, w: wd, k: [kh, kw], pad: padding };
     let [oh, ow] = shape.out_hw();
     if oh == 0 || ow == 0 {
-        return Err(Error::Invalid(format!("conv2d: {h}×{wd} input, {kh}×{kw} kernel, padding {padding:?}: no output")));
+        return Err(Error::Invalid(format!(
+            "conv2d: {h}×{wd} input, {kh}×{kw} kernel, padding {padding:?}: no output"
+        )));
     }
     Ok(x.contiguous()?.apply_op2_no_bwd(&w.contiguous()?, &Conv2dCpu { shape, groups })?)
 }

@@ -24,11 +24,8 @@ impl Conv2dLayer {
     pub fn new(config: &Conv2dConfig, weights: &Weights, prefix: &str) -> Result<Self> {
         let k = config.kernel_size;
         let weight = weights.get(&format!("{prefix}.weight"), &[config.out_channels, config.in_channels, k, k])?;
-        let bias = if config.has_bias {
-            Some(weights.get(&format!("{prefix}.bias"), &[config.out_channels])?)
-        } else {
-            None
-        };
+        let bias =
+            if config.has_bias { Some(weights.get(&format!("{prefix}.bias"), &[config.out_channels])?) } else { None };
         let resample_filter = weights.get_opt(&format!("{prefix}.resample_filter"));
         if (config.up > 1 || config.down > 1) && resample_filter.is_none() {
             return Err(Error::MissingTensor(format!("{prefix}.resample_filter")));
@@ -50,9 +47,7 @@ impl Conv2dLayer {
             flip_filter: false,
         };
         let y = conv2d_resample(x, &w, self.resample_filter.as_ref(), &p)?;
-        let act = BiasAct::new(c.activation)
-            .with_gain(c.act_gain * gain)
-            .with_clamp(c.conv_clamp.map(|cl| cl * gain));
+        let act = BiasAct::new(c.activation).with_gain(c.act_gain * gain).with_clamp(c.conv_clamp.map(|cl| cl * gain));
         bias_act(&y, self.bias.as_ref(), &act)
     }
 }

@@ -110,7 +110,14 @@ pub fn conv2d_resample(x: &Tensor, w: &Tensor, f: Option<&Tensor>, p: &Resample)
 
 /// PyTorch's `conv2d` (correlation) with per-axis zero padding `[y, x]`; the weight is flipped
 /// first when `!flip_weight` (for kernels larger than 1×1).
-fn conv(x: &Tensor, w: &Tensor, stride: usize, padding: [usize; 2], groups: usize, flip_weight: bool) -> Result<Tensor> {
+fn conv(
+    x: &Tensor,
+    w: &Tensor,
+    stride: usize,
+    padding: [usize; 2],
+    groups: usize,
+    flip_weight: bool,
+) -> Result<Tensor> {
     let (_, _, kh, kw) = w.dims4()?;
     let w = if !flip_weight && (kh > 1 || kw > 1) { w.flip(&[2, 3])? } else { w.clone() };
     let w = w.to_dtype(x.dtype())?;

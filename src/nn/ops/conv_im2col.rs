@@ -175,15 +175,38 @@ impl CustomOp1 for Col2Im {
 pub fn conv2d_im2col(x: &Tensor, w: &Tensor, padding: [usize; 2], stride: usize, groups: usize) -> Result<Tensor> {
     let (b, c, h, wd) = x.dims4()?;
     let (o, cg, kh, kw) = w.dims4()?;
-    let bad = || Error::Invalid(format!("conv2d: input {:?}, weight {:?}, groups {groups}, stride {stride}, padding {padding:?} do not fit", x.dims(), w.dims()));
-    if groups == 0 || stride == 0 || c != cg * groups || o % groups != 0 || !matches!(x.dtype(), DType::F32 | DType::F64) {
+    let bad = || {
+        Error::Invalid(format!(
+            "conv2d: input {:?}, weight {:?}, groups {groups}, stride {stride}, padding {padding:?} do not fit",
+            x.dims(),
+            w.dims()
+        ))
+    };
+    if groups == 0
+        || stride == 0
+        || c != cg * groups
+        || o % groups != 0
+        || !matches!(x.dtype(), DType::F32 | DType::F64)
+    {
         return Err(bad());
     }
     let (hp, wp) = (h + 2 * padding[0], wd + 2 * padding[1]);
     if hp < kh || wp < kw || b == 0 {
         return Err(bad());
     }
-    let geo = Geometry { b, c, h, w: wd, groups, kh, kw, stride, pad: padding, oh: (hp - kh) / stride + 1, ow: (wp - kw) / stride + 1 };
+    let geo = Geometry {
+        b,
+        c,
+        h,
+        w: wd,
+        groups,
+        kh,
+        kw,
+        stride,
+        pad: padding,
+        oh: (hp - kh) / stride + 1,
+        ow: (wp - kw) / stride + 1,
+    };
     let cols = x.contiguous()?.apply_op1(Im2Col(geo))?; // [G, Cg·k², B·L]
     let og = o / groups;
     let wm = w.to_dtype(x.dtype())?.reshape((groups, og, geo.rows()))?;
@@ -197,11 +220,30 @@ pub fn conv2d_im2col(x: &Tensor, w: &Tensor, padding: [usize; 2], stride: usize,
 /// [`crate::nn::ops::transposed_conv::transposed_conv2d_ref`] (a true convolution of the
 /// zero-inserted input with `K` = the weight, spatially flipped when `flip_kernel`; output
 /// `(H−1)·stride + kh − 2·padding`). Backward: a convolution and a matrix product.
-pub fn conv_transpose2d_col2im(x: &Tensor, w: &Tensor, stride: usize, padding: [usize; 2], groups: usize, flip_kernel: bool) -> Result<Tensor> {
+pub fn conv_transpose2d_col2im(
+    x: &Tensor,
+    w: &Tensor,
+    stride: usize,
+    padding: [usize; 2],
+    groups: usize,
+    flip_kernel: bool,
+) -> Result<Tensor> {
     let (b, c, h, wd) = x.dims4()?;
     let (o, cg, kh, kw) = w.dims4()?;
-    let bad = || Error::Invalid(format!("transposed conv: input {:?}, weight {:?}, groups {groups}, stride {stride} do not fit", x.dims(), w.dims()));
-    if groups == 0 || stride == 0 || c != cg * groups || o % groups != 0 || !matches!(x.dtype(), DType::F32 | DType::F64) || b == 0 {
+    let bad = || {
+        Error::Invalid(format!(
+            "transposed conv: input {:?}, weight {:?}, groups {groups}, stride {stride} do not fit",
+            x.dims(),
+            w.dims()
+        ))
+    };
+    if groups == 0
+        || stride == 0
+        || c != cg * groups
+        || o % groups != 0
+        || !matches!(x.dtype(), DType::F32 | DType::F64)
+        || b == 0
+    {
         return Err(bad());
     }
     let (full_h, full_w) = ((h - 1) * stride + kh, (wd - 1) * stride + kw);
@@ -214,7 +256,11 @@ pub fn conv_transpose2d_col2im(x: &Tensor, w: &Tensor, stride: usize, padding: [
     let geo = Geometry { b, c: o, h: oh, w: ow, groups, kh, kw, stride, pad: padding, oh: h, ow: wd };
     let k = if flip_kernel { w.flip(&[2, 3])? } else { w.clone() };
     // [G, Og·kh·kw, Cg] and [G, Cg, B·h·wd].
-    let kr = k.to_dtype(x.dtype())?.reshape((groups, og, cg, kh, kw))?.permute((0, 1, 3, 4, 2))?.reshape((groups, og * kh * kw, cg))?;
+    let kr = k.to_dtype(x.dtype())?.reshape((groups, og, cg, kh, kw))?.permute((0, 1, 3, 4, 2))?.reshape((
+        groups,
+        og * kh * kw,
+        cg,
+    ))?;
     let xr = x.reshape((b, groups, cg, h * wd))?.permute((1, 2, 0, 3))?.reshape((groups, cg, b * h * wd))?;
     let cols = kr.contiguous()?.matmul(&xr.contiguous()?)?;
     Ok(cols.apply_op1(Col2Im(geo))?)
@@ -227,7 +273,8 @@ mod tests {
 
     fn randn(shape: &[usize], seed: u64) -> Tensor {
         let n: usize = shape.iter().product();
-        let v: Vec<f64> = (0..n).map(|i| (((i as u64 + 1) * 2654435761 + seed * 97) % 1000) as f64 / 500.0 - 1.0).collect();
+        let v: Vec<f64> =
+            (0..n).map(|i| (((i as u64 + 1) * 2654435761 + seed * 97) % 1000) as f64 / 500.0 - 1.0).collect();
         Tensor::from_vec(v, shape, &Device::Cpu).unwrap()
     }
 
@@ -247,7 +294,8 @@ mod tests {
             let x = Var::from_tensor(&randn(&xs, 1)).unwrap();
             let w = Var::from_tensor(&randn(&ws, 2)).unwrap();
             let mine = conv2d_im2col(x.as_tensor(), w.as_tensor(), pad, stride, groups).unwrap();
-            let xp = x.as_tensor().pad_with_zeros(2, pad[0], pad[0]).unwrap().pad_with_zeros(3, pad[1], pad[1]).unwrap();
+            let xp =
+                x.as_tensor().pad_with_zeros(2, pad[0], pad[0]).unwrap().pad_with_zeros(3, pad[1], pad[1]).unwrap();
             let theirs = xp.conv2d(w.as_tensor(), 0, stride, 1, groups).unwrap();
             assert_eq!(mine.dims(), theirs.dims());
             assert!(max_diff(&mine, &theirs) < 1e-12);

@@ -44,14 +44,28 @@ pub struct FilteredLrelu {
 
 impl Default for FilteredLrelu {
     fn default() -> Self {
-        Self { up: 1, down: 1, padding: [0; 4], gain: std::f64::consts::SQRT_2, slope: 0.2, clamp: None, flip_filter: false }
+        Self {
+            up: 1,
+            down: 1,
+            padding: [0; 4],
+            gain: std::f64::consts::SQRT_2,
+            slope: 0.2,
+            clamp: None,
+            flip_filter: false,
+        }
     }
 }
 
 /// Bytes of up-sampled signal the reference keeps alive at once (per chunk of channels).
 const REF_CHUNK_BYTES: usize = 256 << 20;
 
-fn check(x: &Tensor, fu: Option<&Tensor>, fd: Option<&Tensor>, b: Option<&Tensor>, p: &FilteredLrelu) -> Result<[usize; 4]> {
+fn check(
+    x: &Tensor,
+    fu: Option<&Tensor>,
+    fd: Option<&Tensor>,
+    b: Option<&Tensor>,
+    p: &FilteredLrelu,
+) -> Result<[usize; 4]> {
     let (_, c, h, w) = x.dims4()?;
     if p.up == 0 || p.down == 0 {
         return Err(Error::Invalid(format!("filtered_lrelu: up {} and down {} must be ≥ 1", p.up, p.down)));
@@ -114,11 +128,7 @@ fn filtered_lrelu_ref_chunked(
             Some(bs) => bias_act(&xs, Some(bs), &BiasAct::new(Activation::Linear))?,
             None => xs,
         };
-        let up = UpFirDn::default()
-            .up(p.up)
-            .padding(p.padding)
-            .gain((p.up * p.up) as f64)
-            .flip_filter(p.flip_filter);
+        let up = UpFirDn::default().up(p.up).padding(p.padding).gain((p.up * p.up) as f64).flip_filter(p.flip_filter);
         y = upfirdn2d(&y, fu, &up)?;
         let act = BiasAct::new(Activation::Lrelu).with_alpha(p.slope).with_gain(p.gain).with_clamp(p.clamp);
         y = bias_act(&y, None, &act)?;

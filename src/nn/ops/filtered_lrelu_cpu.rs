@@ -111,8 +111,10 @@ impl FusedFilteredLrelu {
 
     pub fn new(p: FusedParams) -> Self {
         let (u, d) = (p.up, p.down);
-        let up_taps: Vec<Vec<f32>> = (0..u).map(|k0| p.up_filter.iter().skip(k0).step_by(u).copied().collect()).collect();
-        let down_len = if p.down_2d { (p.down_filter.len() as f64).sqrt().round() as usize } else { p.down_filter.len() };
+        let up_taps: Vec<Vec<f32>> =
+            (0..u).map(|k0| p.up_filter.iter().skip(k0).step_by(u).copied().collect()).collect();
+        let down_len =
+            if p.down_2d { (p.down_filter.len() as f64).sqrt().round() as usize } else { p.down_filter.len() };
         let x_axis = UpAxis::new(u, p.padding[0]);
         let y_axis = UpAxis::new(u, p.padding[2]);
         let [_, w] = p.in_hw;
@@ -353,9 +355,7 @@ impl CustomOp1 for FusedFilteredLrelu {
     }
 
     fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        let CpuStorage::F32(data) = storage else {
-            candle_core::bail!("filtered_lrelu: float32 input expected")
-        };
+        let CpuStorage::F32(data) = storage else { candle_core::bail!("filtered_lrelu: float32 input expected") };
         let (n, c, h, w) = layout.shape().dims4()?;
         if [h, w] != self.in_hw {
             candle_core::bail!("filtered_lrelu: input {h}×{w}, kernel set up for {:?}", self.in_hw)

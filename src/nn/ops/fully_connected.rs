@@ -56,11 +56,8 @@ impl FullyConnectedLayer {
     /// Looks up the layer's tensors under `prefix` (e.g. `mapping.fc0`), checking their shapes.
     pub fn new(config: &FcConfig, weights: &Weights, prefix: &str) -> Result<Self> {
         let weight = weights.get(&format!("{prefix}.weight"), &[config.out_features, config.in_features])?;
-        let bias = if config.has_bias {
-            Some(weights.get(&format!("{prefix}.bias"), &[config.out_features])?)
-        } else {
-            None
-        };
+        let bias =
+            if config.has_bias { Some(weights.get(&format!("{prefix}.bias"), &[config.out_features])?) } else { None };
         Ok(Self { config: config.clone(), weight, bias })
     }
 

@@ -16,10 +16,23 @@ use candle_core::Tensor;
 
 use crate::{Error, Result};
 
-fn check(x: &Tensor, w: &Tensor, stride: usize, groups: usize) -> Result<(usize, usize, usize, usize, usize, usize, usize)> {
+fn check(
+    x: &Tensor,
+    w: &Tensor,
+    stride: usize,
+    groups: usize,
+) -> Result<(usize, usize, usize, usize, usize, usize, usize)> {
     let (n, c_in, h, wd) = x.dims4()?;
     let (c_out, c_in_g, kh, kw) = w.dims4()?;
-    if stride == 0 || groups == 0 || c_in_g * groups != c_in || c_out % groups != 0 || h == 0 || wd == 0 || kh == 0 || kw == 0 {
+    if stride == 0
+        || groups == 0
+        || c_in_g * groups != c_in
+        || c_out % groups != 0
+        || h == 0
+        || wd == 0
+        || kh == 0
+        || kw == 0
+    {
         return Err(Error::Invalid(format!(
             "transposed conv: input {:?}, weight {:?}, stride {stride}, groups {groups} do not fit",
             x.dims(),
@@ -84,7 +97,10 @@ pub fn transposed_conv2d(
 ) -> Result<Tensor> {
     let (n, _c_in, h, wd, c_out, kh, kw) = check(x, w, stride, groups)?;
     // In autograd graphs (training): col2im, whose backward is fast.
-    if (x.track_op() || w.track_op()) && x.device().is_cpu() && matches!(x.dtype(), candle_core::DType::F32 | candle_core::DType::F64) {
+    if (x.track_op() || w.track_op())
+        && x.device().is_cpu()
+        && matches!(x.dtype(), candle_core::DType::F32 | candle_core::DType::F64)
+    {
         return super::conv_im2col::conv_transpose2d_col2im(x, w, stride, padding, groups, flip_kernel);
     }
     if stride == 1 {

@@ -116,7 +116,8 @@ pub fn upfirdn2d(x: &Tensor, f: Option<&Tensor>, p: &UpFirDn) -> Result<Tensor> 
                 }
             }
         };
-        let op = UpFirDnCpu { fir, up: p.up, down: p.down, padding: p.padding, flip_filter: p.flip_filter, gain: p.gain };
+        let op =
+            UpFirDnCpu { fir, up: p.up, down: p.down, padding: p.padding, flip_filter: p.flip_filter, gain: p.gain };
         return upfirdn2d_cpu(x, op);
     }
     upfirdn2d_ref(x, f, p)
@@ -141,11 +142,12 @@ pub fn upfirdn2d_ref(x: &Tensor, f: Option<&Tensor>, p: &UpFirDn) -> Result<Tens
     // 1. Zero insertion: every sample followed by u−1 zeros.
     let mut y = x.reshape((n * c, 1, h, w))?;
     if ux > 1 || uy > 1 {
-        y = y
-            .reshape((n * c, h, 1, w, 1))?
-            .pad_with_zeros(2, 0, uy - 1)?
-            .pad_with_zeros(4, 0, ux - 1)?
-            .reshape((n * c, 1, h * uy, w * ux))?;
+        y = y.reshape((n * c, h, 1, w, 1))?.pad_with_zeros(2, 0, uy - 1)?.pad_with_zeros(4, 0, ux - 1)?.reshape((
+            n * c,
+            1,
+            h * uy,
+            w * ux,
+        ))?;
     }
     // 2. Pad with zeros, crop where negative.
     y = pad_or_crop(&y, 3, px0, px1)?;
@@ -213,7 +215,13 @@ fn subsample(x: &Tensor, dim: usize, d: usize) -> Result<Tensor> {
 /// NVIDIA's `setup_filter`: taps (0-, 1- or 2-D) as float32; a 1-D filter with fewer than 8
 /// taps becomes the outer product `f⊗f` unless `separable` says otherwise; normalised to sum 1
 /// when `normalize`; flipped when `flip_filter`; multiplied by `gain^(ndim/2)`.
-pub fn setup_filter(f: &Tensor, separable: Option<bool>, normalize: bool, flip_filter: bool, gain: f64) -> Result<Tensor> {
+pub fn setup_filter(
+    f: &Tensor,
+    separable: Option<bool>,
+    normalize: bool,
+    flip_filter: bool,
+    gain: f64,
+) -> Result<Tensor> {
     let mut f = f.to_dtype(DType::F32)?;
     if f.elem_count() == 0 {
         return Err(Error::Invalid("setup_filter: empty filter".into()));
@@ -258,7 +266,14 @@ fn floor_div(a: i64, b: i64) -> i64 {
 
 /// `upsample2d`: [`upfirdn2d`] with `up`, padding `[(fw+up−1)//2, (fw−up)//2]` per axis added to
 /// `padding`, and total gain `gain·up²`. With `[1,3,3,1]` this doubles the size exactly.
-pub fn upsample2d(x: &Tensor, f: Option<&Tensor>, up: usize, padding: [i64; 4], flip_filter: bool, gain: f64) -> Result<Tensor> {
+pub fn upsample2d(
+    x: &Tensor,
+    f: Option<&Tensor>,
+    up: usize,
+    padding: [i64; 4],
+    flip_filter: bool,
+    gain: f64,
+) -> Result<Tensor> {
     let (fw, fh) = filter_size(f)?;
     let (fw, fh, u) = (fw as i64, fh as i64, up as i64);
     let p = [
@@ -273,7 +288,14 @@ pub fn upsample2d(x: &Tensor, f: Option<&Tensor>, up: usize, padding: [i64; 4], 
 
 /// `downsample2d`: [`upfirdn2d`] with `down` and padding `[(fw−down+1)//2, (fw−down)//2]` per axis
 /// added to `padding`.
-pub fn downsample2d(x: &Tensor, f: Option<&Tensor>, down: usize, padding: [i64; 4], flip_filter: bool, gain: f64) -> Result<Tensor> {
+pub fn downsample2d(
+    x: &Tensor,
+    f: Option<&Tensor>,
+    down: usize,
+    padding: [i64; 4],
+    flip_filter: bool,
+    gain: f64,
+) -> Result<Tensor> {
     let (fw, fh) = filter_size(f)?;
     let (fw, fh, d) = (fw as i64, fh as i64, down as i64);
     let p = [

@@ -190,7 +190,14 @@ impl UpFirDnCpu {
             fh - py0 - 1,
             (h * uy) as i64 - (oh * dy) as i64 + py0 - uy as i64 + 1,
         ];
-        Self { fir: self.fir.clone(), up: self.down, down: self.up, padding, flip_filter: !self.flip_filter, gain: self.gain }
+        Self {
+            fir: self.fir.clone(),
+            up: self.down,
+            down: self.up,
+            padding,
+            flip_filter: !self.flip_filter,
+            gain: self.gain,
+        }
     }
 }
 
@@ -236,7 +243,8 @@ mod tests {
 
     fn data(shape: &[usize], seed: u64) -> Tensor {
         let n: usize = shape.iter().product();
-        let v: Vec<f64> = (0..n).map(|i| (((i as u64 + 3) * 2654435761 + seed * 131) % 997) as f64 / 498.0 - 1.0).collect();
+        let v: Vec<f64> =
+            (0..n).map(|i| (((i as u64 + 3) * 2654435761 + seed * 131) % 997) as f64 / 498.0 - 1.0).collect();
         Tensor::from_vec(v, shape, &Device::Cpu).unwrap()
     }
 
@@ -257,7 +265,11 @@ mod tests {
             (Some(f4.clone()), UpFirDn::default().down(2).padding([1, 1, 1, 1]), [2, 2, 8, 8]),
             (Some(sep.clone()), UpFirDn::default().up(2).padding([-3, 9, 10, -4]).gain(4.0), [1, 3, 9, 11]),
             (Some(sep.clone()), UpFirDn::default().down(2).flip_filter(true), [2, 2, 20, 16]),
-            (Some(f2d.clone()), UpFirDn { up: [2, 1], down: [1, 3], padding: [1, -1, 3, 2], flip_filter: false, gain: 0.7 }, [1, 2, 7, 9]),
+            (
+                Some(f2d.clone()),
+                UpFirDn { up: [2, 1], down: [1, 3], padding: [1, -1, 3, 2], flip_filter: false, gain: 0.7 },
+                [1, 2, 7, 9],
+            ),
             (None, UpFirDn::default().padding([-1, 2, 0, -2]).gain(2.0), [1, 1, 6, 6]),
         ];
         for (f, p, shape) in cases {

@@ -52,7 +52,9 @@ impl SynthesisBlock {
         let conv1 = SynthesisLayer::new(&config.conv1, weights, &format!("{prefix}.conv1"))?;
         let torgb = match &config.torgb {
             Some(c) => Some(ToRgbLayer::new(c, weights, &format!("{prefix}.torgb"))?),
-            None if config.is_last => return Err(Error::Format(format!("{prefix} is the last block but has no torgb"))),
+            None if config.is_last => {
+                return Err(Error::Format(format!("{prefix} is the last block but has no torgb")));
+            }
             None => None,
         };
         let skip = match &config.skip {
@@ -121,7 +123,9 @@ impl SynthesisBlock {
             (None, Some(c)) => (c.unsqueeze(0)?.repeat((n, 1, 1, 1))?, None),
             (Some(s), None) => s,
             (None, None) => return Err(Error::Invalid(format!("block {name} needs the previous block's output"))),
-            (Some(_), Some(_)) => return Err(Error::Invalid(format!("block {name} starts from const, not from a previous block"))),
+            (Some(_), Some(_)) => {
+                return Err(Error::Invalid(format!("block {name} starts from const, not from a previous block")));
+            }
         };
 
         let mut x = x_in.clone();

@@ -125,7 +125,12 @@ impl Sg2Synthesis {
         let c = &self.config;
         let n = ws.dims().first().copied().unwrap_or(0);
         if ws.dims() != [n, c.num_ws, c.w_dim] {
-            return Err(Error::Invalid(format!("ws must have shape [N, {}, {}], got {:?}", c.num_ws, c.w_dim, ws.dims())));
+            return Err(Error::Invalid(format!(
+                "ws must have shape [N, {}, {}], got {:?}",
+                c.num_ws,
+                c.w_dim,
+                ws.dims()
+            )));
         }
         let row = |i: usize| -> Result<Tensor> { Ok(ws.narrow(1, i, 1)?.squeeze(1)?) };
         let mut out = Vec::new();

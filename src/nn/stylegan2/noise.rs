@@ -31,7 +31,13 @@ impl NoiseSource {
 
     /// Unscaled noise for a layer of resolution `res` (`None` when the layer adds none):
     /// `noise_const [res, res]` in const mode, fresh `[n, 1, res, res]` in random mode.
-    pub fn draw(&mut self, n: usize, res: usize, noise_const: Option<&Tensor>, device: &Device) -> Result<Option<Tensor>> {
+    pub fn draw(
+        &mut self,
+        n: usize,
+        res: usize,
+        noise_const: Option<&Tensor>,
+        device: &Device,
+    ) -> Result<Option<Tensor>> {
         match self {
             Self::None => Ok(None),
             Self::Const => Ok(noise_const.cloned()),

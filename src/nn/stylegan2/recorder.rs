@@ -45,9 +45,8 @@ impl Recorder {
 
     /// The output of a forward stopped by [`Recorder::record`]: the image is the stop layer.
     pub fn finish_stopped(self) -> Result<SynthesisOutput> {
-        let image = self
-            .stopped
-            .ok_or_else(|| Error::Invalid("synthesis stopped without reaching a captured layer".into()))?;
+        let image =
+            self.stopped.ok_or_else(|| Error::Invalid("synthesis stopped without reaching a captured layer".into()))?;
         Ok(SynthesisOutput { image, layers: self.layers })
     }
 }

@@ -4,8 +4,8 @@
 use candle_core::Tensor;
 
 use crate::nn::config::Sg2LayerConfig;
-use crate::nn::ops::bias_act::{BiasAct, bias_act};
 use crate::nn::op_timer::{TimedOp, timed};
+use crate::nn::ops::bias_act::{BiasAct, bias_act};
 use crate::nn::ops::fully_connected::FullyConnectedLayer;
 use crate::nn::ops::modulated_conv::{ModConv, modulated_conv2d};
 use crate::nn::stylegan2::noise::NoiseSource;
@@ -63,25 +63,26 @@ impl SynthesisLayer {
 
     /// `x [N, in, res/up, res/up]`, styles `[N, in]` → `[N, out, res, res]`. `gain` scales the
     /// activation gain and the clamp (resnet blocks pass √0.5 to `conv1`).
-    pub fn forward(&self, x: &Tensor, styles: &Tensor, noise: &mut NoiseSource, gain: f64, fused: bool) -> Result<Tensor> {
+    pub fn forward(
+        &self,
+        x: &Tensor,
+        styles: &Tensor,
+        noise: &mut NoiseSource,
+        gain: f64,
+        fused: bool,
+    ) -> Result<Tensor> {
         let c = &self.config;
         let n = x.dim(0)?;
         let noise = match (&self.noise_strength, noise.draw(n, c.resolution, self.noise_const.as_ref(), x.device())?) {
             (Some(strength), Some(raw)) => Some(raw.to_dtype(strength.dtype())?.broadcast_mul(strength)?),
             _ => None,
         };
-        let p = ModConv {
-            demodulate: true,
-            up: c.up,
-            down: 1,
-            padding: c.padding as i64,
-            flip_weight: c.up == 1,
-            fused,
-        };
-        let y = timed(TimedOp::ModConv, || modulated_conv2d(x, &self.weight, styles, noise.as_ref(), self.resample_filter.as_ref(), &p))?;
-        let act = BiasAct::new(c.activation)
-            .with_gain(c.act_gain * gain)
-            .with_clamp(c.conv_clamp.map(|cl| cl * gain));
+        let p =
+            ModConv { demodulate: true, up: c.up, down: 1, padding: c.padding as i64, flip_weight: c.up == 1, fused };
+        let y = timed(TimedOp::ModConv, || {
+            modulated_conv2d(x, &self.weight, styles, noise.as_ref(), self.resample_filter.as_ref(), &p)
+        })?;
+        let act = BiasAct::new(c.activation).with_gain(c.act_gain * gain).with_clamp(c.conv_clamp.map(|cl| cl * gain));
         bias_act(&y, Some(&self.bias), &act)
     }
 }

@@ -3,8 +3,8 @@
 use candle_core::Tensor;
 
 use crate::nn::config::{Activation, Sg2ToRgbConfig};
-use crate::nn::ops::bias_act::{BiasAct, bias_act};
 use crate::nn::op_timer::{TimedOp, timed};
+use crate::nn::ops::bias_act::{BiasAct, bias_act};
 use crate::nn::ops::fully_connected::FullyConnectedLayer;
 use crate::nn::ops::modulated_conv::{ModConv, modulated_conv2d};
 use crate::nn::weights::Weights;

@@ -99,7 +99,11 @@ impl Sg3Hyper {
             return bad("conv_kernel, filter_size and lrelu_upsampling must be positive");
         }
         let positive = |v: f64| v.is_finite() && v > 0.0;
-        if !positive(self.channel_base) || !positive(self.first_cutoff) || self.channel_max.is_nan() || self.channel_max < 1.0 {
+        if !positive(self.channel_base)
+            || !positive(self.first_cutoff)
+            || self.channel_max.is_nan()
+            || self.channel_max < 1.0
+        {
             return bad("channel_base, channel_max and first_cutoff must be positive");
         }
         Ok(())
@@ -193,7 +197,8 @@ impl Sg3Hyper {
             embed: (self.c_dim > 0).then(|| FcConfig::new(self.c_dim, self.w_dim, Activation::Linear, 1.0)),
             layers: (0..self.mapping_layers)
                 .map(|i| {
-                    let fin = if i == 0 { self.z_dim + if self.c_dim > 0 { self.w_dim } else { 0 } } else { self.w_dim };
+                    let fin =
+                        if i == 0 { self.z_dim + if self.c_dim > 0 { self.w_dim } else { 0 } } else { self.w_dim };
                     FcConfig::new(fin, self.w_dim, Activation::Lrelu, 0.01)
                 })
                 .collect(),

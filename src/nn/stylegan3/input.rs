@@ -54,7 +54,10 @@ impl SynthesisInput {
         let c = config.channels;
         let [sx, sy] = config.size;
         if c == 0 || sx == 0 || sy == 0 || !config.sampling_rate.is_finite() || config.sampling_rate <= 0.0 {
-            return Err(Error::Format(format!("{prefix}: {c} channels, size {:?}, sampling rate {}", config.size, config.sampling_rate)));
+            return Err(Error::Format(format!(
+                "{prefix}: {c} channels, size {:?}, sampling rate {}",
+                config.size, config.sampling_rate
+            )));
         }
         if config.affine.in_features != config.w_dim || config.affine.out_features != 4 {
             return Err(Error::Format(format!("{prefix}.affine must map w_dim {} to 4", config.w_dim)));

@@ -68,7 +68,14 @@ impl SynthesisLayer {
             if n != c.out_size[axis] as i64 {
                 return bad(format!(
                     "size {} with kernel {}, up {}, padding {:?}, taps {}/{}, down {} gives {n}, not the recorded {}",
-                    c.in_size[axis], c.conv_kernel, c.up_factor, c.padding, c.up_taps, c.down_taps, c.down_factor, c.out_size[axis]
+                    c.in_size[axis],
+                    c.conv_kernel,
+                    c.up_factor,
+                    c.padding,
+                    c.up_taps,
+                    c.down_taps,
+                    c.down_factor,
+                    c.out_size[axis]
                 ));
             }
         }

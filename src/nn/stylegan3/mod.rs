@@ -109,7 +109,12 @@ impl Sg3Synthesis {
         let c = &self.config;
         let (n, rows, wd) = ws.dims3()?;
         if rows != c.num_ws || wd != c.w_dim || n == 0 {
-            return Err(Error::Invalid(format!("ws must have shape [N, {}, {}], got {:?}", c.num_ws, c.w_dim, ws.dims())));
+            return Err(Error::Invalid(format!(
+                "ws must have shape [N, {}, {}], got {:?}",
+                c.num_ws,
+                c.w_dim,
+                ws.dims()
+            )));
         }
         let ws = ws.to_dtype(DType::F32)?.to_device(&self.device)?;
         let row = |i: usize| -> Result<Tensor> { Ok(ws.i((.., i))?.contiguous()?) };

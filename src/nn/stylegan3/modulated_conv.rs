@@ -28,10 +28,7 @@ pub fn modulate_weights(
     let (co, ci, kh, kw) = weight.dims4()?;
     let (n, si) = styles.dims2()?;
     if si != ci {
-        return Err(Error::Invalid(format!(
-            "modulated_conv2d: {si} styles for a weight of shape {:?}",
-            weight.dims()
-        )));
+        return Err(Error::Invalid(format!("modulated_conv2d: {si} styles for a weight of shape {:?}", weight.dims())));
     }
     let mut w = weight.to_dtype(styles.dtype())?;
     let mut s = styles.clone();
@@ -61,11 +58,7 @@ pub fn modulate_weights(
 fn check_input(x: &Tensor, styles: &Tensor) -> Result<(usize, usize, usize, usize)> {
     let (n, ci, h, w) = x.dims4()?;
     if styles.dims() != [n, ci] {
-        return Err(Error::Invalid(format!(
-            "modulated_conv2d: styles {:?} for input {:?}",
-            styles.dims(),
-            x.dims()
-        )));
+        return Err(Error::Invalid(format!("modulated_conv2d: styles {:?} for input {:?}", styles.dims(), x.dims())));
     }
     Ok((n, ci, h, w))
 }
@@ -116,7 +109,9 @@ pub fn modulated_conv2d_fast(
     let shape = ConvShape::square(ci, co, h, w, kh, padding);
     let [oh, ow] = shape.out_hw();
     if oh == 0 || ow == 0 {
-        return Err(Error::Invalid(format!("modulated_conv2d: {h}×{w} input, {kh}×{kw} kernel, padding {padding}: no output")));
+        return Err(Error::Invalid(format!(
+            "modulated_conv2d: {h}×{w} input, {kh}×{kw} kernel, padding {padding}: no output"
+        )));
     }
     let host = |t: &Tensor| -> Result<Vec<f32>> { Ok(t.to_dtype(DType::F32)?.flatten_all()?.to_vec1::<f32>()?) };
     let gain = match input_gain {
@@ -124,7 +119,10 @@ pub fn modulated_conv2d_fast(
         Some(g) if g.elem_count() == 1 => Gain::Scalar(host(g)?[0]),
         Some(g) if g.elem_count() == n * ci => Gain::PerInput(host(g)?),
         Some(g) => {
-            return Err(Error::Invalid(format!("modulated_conv2d: input gain of shape {:?} for {n}×{ci} styles", g.dims())));
+            return Err(Error::Invalid(format!(
+                "modulated_conv2d: input gain of shape {:?} for {n}×{ci} styles",
+                g.dims()
+            )));
         }
     };
     let wm = modulated_weights_cpu(&host(weight)?, [co, ci, kh * kw], &host(styles)?, demodulate, &gain);
@@ -142,12 +140,21 @@ pub enum Gain {
 
 /// [`modulate_weights`] on host data: `weight [C_out, C_in, taps]`, `styles [N, C_in]` →
 /// `[N, C_out, C_in, taps]`, with the same rescalings in the same order (float32).
-pub fn modulated_weights_cpu(weight: &[f32], [co, ci, taps]: [usize; 3], styles: &[f32], demodulate: bool, gain: &Gain) -> Vec<f32> {
+pub fn modulated_weights_cpu(
+    weight: &[f32],
+    [co, ci, taps]: [usize; 3],
+    styles: &[f32],
+    demodulate: bool,
+    gain: &Gain,
+) -> Vec<f32> {
     let n = styles.len() / ci.max(1);
     let per_out = ci * taps;
     // The FP16-protecting rescalings (cancelled by demodulation, kept for equal rounding).
     let (wscale, sscale): (Vec<f32>, f32) = if demodulate {
-        let ws = weight.chunks_exact(per_out).map(|r| 1.0 / (r.iter().map(|v| v * v).sum::<f32>() / per_out as f32).sqrt()).collect();
+        let ws = weight
+            .chunks_exact(per_out)
+            .map(|r| 1.0 / (r.iter().map(|v| v * v).sum::<f32>() / per_out as f32).sqrt())
+            .collect();
         let ms = styles.iter().map(|v| v * v).sum::<f32>() / styles.len().max(1) as f32;
         (ws, 1.0 / ms.sqrt())
     } else {
@@ -195,9 +202,7 @@ impl CustomOp1 for ModConvCpu {
     }
 
     fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        let CpuStorage::F32(data) = storage else {
-            candle_core::bail!("modulated_conv2d: float32 input expected")
-        };
+        let CpuStorage::F32(data) = storage else { candle_core::bail!("modulated_conv2d: float32 input expected") };
         let Some((a, b)) = layout.contiguous_offsets() else {
             candle_core::bail!("modulated_conv2d: contiguous input expected")
         };

@@ -42,11 +42,7 @@ pub fn bench(ctx: &GpuContext, options: &BenchOptions, monitor: &dyn Monitor) ->
         }
     }
     monitor.set_fraction(1.0)?;
-    Ok(BenchReport {
-        adapter: ctx.description(),
-        software: ctx.is_software(),
-        rows,
-    })
+    Ok(BenchReport { adapter: ctx.description(), software: ctx.is_software(), rows })
 }
 
 /// Times one network (for example a loaded checkpoint).
@@ -80,9 +76,7 @@ pub fn bench_network(
     let (wb, ab) = engine.memory_bytes();
     row.weight_mib = wb as f64 / 1048576.0;
     row.activation_mib = ab as f64 / 1048576.0;
-    let z: Vec<f32> = (0..config.z_dim())
-        .map(|i| ((i * 7919 % 1000) as f32 / 500.0) - 1.0)
-        .collect();
+    let z: Vec<f32> = (0..config.z_dim()).map(|i| ((i * 7919 % 1000) as f32 / 500.0) - 1.0).collect();
     let ws = engine.mapping(&z, None, 0.7, None)?;
     let opts = SynthesisOptions::default();
     let t = Instant::now();

@@ -54,11 +54,7 @@ impl BenchFamily {
                 Ok((GeneratorConfig::StyleGan2(config), weights))
             }
             Self::StyleGan3T | Self::StyleGan3R => {
-                let base = if self == Self::StyleGan3T {
-                    Sg3Hyper::t(resolution)
-                } else {
-                    Sg3Hyper::r(resolution)
-                };
+                let base = if self == Self::StyleGan3T { Sg3Hyper::t(resolution) } else { Sg3Hyper::r(resolution) };
                 let hyper = Sg3Hyper {
                     channel_base: base.channel_base / d as f64,
                     channel_max: (base.channel_max / d as f64).max(1.0),

@@ -14,12 +14,7 @@ pub struct BenchReport {
 
 impl fmt::Display for BenchReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "GPU engine on {}{}",
-            self.adapter,
-            if self.software { " (software rasteriser)" } else { "" }
-        )?;
+        writeln!(f, "GPU engine on {}{}", self.adapter, if self.software { " (software rasteriser)" } else { "" })?;
         writeln!(
             f,
             "{:<16} {:>5} {:>9} {:>9} {:>7} {:>10} {:>9} {:>9} {:>9}",

@@ -50,24 +50,13 @@ impl Epilogue {
             Activation::Linear => Ok((0, 0.0)),
             Activation::Lrelu => Ok((1, alpha)),
             Activation::Relu => Ok((1, 0.0)),
-            other => Err(Error::Unsupported(format!(
-                "activation `{}` in the GPU engine",
-                other.name()
-            ))),
+            other => Err(Error::Unsupported(format!("activation `{}` in the GPU engine", other.name()))),
         }
     }
 
     /// Words `has_bias, has_noise, act, has_residual, alpha, gain, clamp` as the kernels declare them.
     pub(crate) fn words(&self) -> Result<[u32; 7]> {
         let (act, alpha) = Self::act_code(self.activation, self.alpha)?;
-        Ok([
-            b(self.bias),
-            b(self.noise),
-            act,
-            b(self.residual),
-            f(alpha),
-            f(self.gain),
-            f(self.clamp.unwrap_or(-1.0)),
-        ])
+        Ok([b(self.bias), b(self.noise), act, b(self.residual), f(alpha), f(self.gain), f(self.clamp.unwrap_or(-1.0))])
     }
 }

@@ -41,13 +41,7 @@ impl FcSpec {
         let wg = c.weight_gain as f32;
         let bg = c.bias_gain as f32;
         let w = weight.iter().map(|v| v * wg).collect();
-        let b = bias.map(|b| {
-            if bg == 1.0 {
-                b.to_vec()
-            } else {
-                b.iter().map(|v| v * bg).collect()
-            }
-        });
+        let b = bias.map(|b| if bg == 1.0 { b.to_vec() } else { b.iter().map(|v| v * bg).collect() });
         (w, b)
     }
 

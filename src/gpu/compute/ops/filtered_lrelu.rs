@@ -41,11 +41,7 @@ impl FilteredLreluSpec {
         let axis = |n: usize, p0: i64, p1: i64| -> i64 {
             let t = (n * self.up) as i64 + p0 + p1 - (self.fu_taps as i64 - 1);
             let span = t - (self.fd_taps as i64 - 1);
-            if span <= 0 {
-                0
-            } else {
-                (span + self.down as i64 - 1) / self.down as i64
-            }
+            if span <= 0 { 0 } else { (span + self.down as i64 - 1) / self.down as i64 }
         };
         let [x0, x1, y0, y1] = self.padding;
         let (h, w) = (axis(self.in_h, y0, y1), axis(self.in_w, x0, x1));
@@ -58,19 +54,8 @@ impl FilteredLreluSpec {
     fn tiling(&self, tile: usize) -> Tiling {
         let tmp_tile = (tile - 1) * self.down + self.fd_taps;
         let in_tile = (tmp_tile + self.fu_taps - 1).div_ceil(self.up);
-        let a = if self.radial {
-            in_tile * in_tile
-        } else {
-            (in_tile * in_tile).max(tmp_tile * tile)
-        };
-        Tiling {
-            tile,
-            tmp_tile,
-            in_tile,
-            a,
-            b: in_tile * tmp_tile,
-            c: tmp_tile * tmp_tile,
-        }
+        let a = if self.radial { in_tile * in_tile } else { (in_tile * in_tile).max(tmp_tile * tile) };
+        Tiling { tile, tmp_tile, in_tile, a, b: in_tile * tmp_tile, c: tmp_tile * tmp_tile }
     }
 
     /// The largest output tile (16, 8, 4, 2 or 1) whose workgroup arrays fit in `max_bytes`.
@@ -127,11 +112,7 @@ impl FilteredLreluSpec {
             label,
             "filtered_lrelu",
             "main",
-            &[
-                ("A_SIZE", round(t.a) as f64),
-                ("B_SIZE", round(t.b) as f64),
-                ("C_SIZE", round(t.c) as f64),
-            ],
+            &[("A_SIZE", round(t.a) as f64), ("B_SIZE", round(t.b) as f64), ("C_SIZE", round(t.c) as f64)],
             &params,
             &[
                 (1, x.as_entire_binding()),
@@ -139,26 +120,16 @@ impl FilteredLreluSpec {
                 (3, fd.as_entire_binding()),
                 (4, y.as_entire_binding()),
             ],
-            [
-                out_w.div_ceil(t.tile) as u32,
-                out_h.div_ceil(t.tile) as u32,
-                self.channels as u32,
-            ],
+            [out_w.div_ceil(t.tile) as u32, out_h.div_ceil(t.tile) as u32, self.channels as u32],
         )
     }
 
     /// Runs on host data: `fu` already carries the gain `up` per pass. Returns `[channels, out_h, out_w]`.
     pub fn run(&self, ctx: &GpuContext, x: &[f32], fu: &[f32], fd: &[f32]) -> Result<Vec<f32>> {
         let [out_h, out_w] = self.out_size()?;
-        let fd_len = if self.radial {
-            self.fd_taps * self.fd_taps
-        } else {
-            self.fd_taps
-        };
+        let fd_len = if self.radial { self.fd_taps * self.fd_taps } else { self.fd_taps };
         if x.len() != self.channels * self.in_h * self.in_w || fu.len() != self.fu_taps || fd.len() != fd_len {
-            return Err(Error::Invalid(format!(
-                "filtered lrelu: wrong input lengths for {self:?}"
-            )));
+            return Err(Error::Invalid(format!("filtered lrelu: wrong input lengths for {self:?}")));
         }
         let len = self.channels * out_h * out_w;
         let xb = ctx.storage_init("filtered lrelu x", x)?;

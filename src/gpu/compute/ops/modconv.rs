@@ -39,9 +39,7 @@ impl ConvSpec {
     /// The size of one phase's output grid.
     fn grid_size(&self) -> Result<[usize; 2]> {
         if !matches!(self.up, 1 | 2) || (self.up == 2 && self.transposed) {
-            return Err(Error::Invalid(format!(
-                "convolution {self:?}: up must be 1, or 2 without transposed"
-            )));
+            return Err(Error::Invalid(format!("convolution {self:?}: up must be 1, or 2 without transposed")));
         }
         let size = |n: usize| -> Option<usize> {
             if self.transposed {
@@ -109,11 +107,7 @@ impl ConvSpec {
         let mut steps = Vec::new();
         for py in 0..self.up {
             for px in 0..self.up {
-                let name = if self.up == 1 {
-                    label.to_string()
-                } else {
-                    format!("{label} phase {py}{px}")
-                };
+                let name = if self.up == 1 { label.to_string() } else { format!("{label} phase {py}{px}") };
                 steps.push(Step::new(
                     ctx,
                     &name,

@@ -55,11 +55,7 @@ impl ModulationSpec {
             "main",
             &[],
             &self.params(),
-            &[
-                (1, w.as_entire_binding()),
-                (2, s.as_entire_binding()),
-                (3, m.as_entire_binding()),
-            ],
+            &[(1, w.as_entire_binding()), (2, s.as_entire_binding()), (3, m.as_entire_binding())],
             grid(self.c_out as u64),
         )
     }
@@ -67,11 +63,7 @@ impl ModulationSpec {
     /// Runs on host data; returns `m`.
     pub fn run(&self, ctx: &GpuContext, w: &[f32], s: &[f32]) -> Result<Vec<f32>> {
         if w.len() != self.c_out * self.c_in * self.kernel * self.kernel || s.len() != self.c_in {
-            return Err(Error::Invalid(format!(
-                "modulation: {} weights and {} styles for {self:?}",
-                w.len(),
-                s.len()
-            )));
+            return Err(Error::Invalid(format!("modulation: {} weights and {} styles for {self:?}", w.len(), s.len())));
         }
         let wb = ctx.storage_init("modulation w", w)?;
         let sb = ctx.storage_init("modulation s", s)?;

@@ -26,9 +26,7 @@ pub fn polyphase_weights(
 ) -> Result<(Vec<f32>, usize, usize)> {
     let (sy, sx) = (k + fh - 1, k + fw - 1);
     if sy % 2 != 0 || sx % 2 != 0 || sy != sx || w.len() != c_out * c_in * k * k || f.len() != fh * fw {
-        return Err(Error::Unsupported(format!(
-            "polyphase up-sampling of a {k}×{k} kernel with a {fh}×{fw} filter"
-        )));
+        return Err(Error::Unsupported(format!("polyphase up-sampling of a {k}×{k} kernel with a {fh}×{fw} filter")));
     }
     let n = sy / 2;
     let axis = |p0: i64, fl: usize| -> Result<[(usize, usize); 2]> {
@@ -39,9 +37,7 @@ pub fn polyphase_weights(
             let c = (phi as i64 + big_p - t_phi) / 2;
             let pad = n as i64 - 1 - c;
             if pad < 0 {
-                return Err(Error::Unsupported(format!(
-                    "polyphase up-sampling with FIR padding {p0}"
-                )));
+                return Err(Error::Unsupported(format!("polyphase up-sampling with FIR padding {p0}")));
             }
             *slot = (t_phi as usize, pad as usize);
         }
@@ -50,9 +46,7 @@ pub fn polyphase_weights(
     let (ay, ax) = (axis(p0.0, fh)?, axis(p0.1, fw)?);
     let pad = ay[0].1;
     if ay.iter().chain(&ax).any(|&(_, p)| p != pad) {
-        return Err(Error::Unsupported(
-            "polyphase up-sampling with unequal phase paddings".into(),
-        ));
+        return Err(Error::Unsupported("polyphase up-sampling with unequal phase paddings".into()));
     }
     let mut out = vec![0.0f32; 4 * c_out * c_in * n * n];
     let mut full = vec![0.0f64; sy * sx];

@@ -19,19 +19,12 @@ impl RgbaSpec {
     pub fn create_texture(&self, ctx: &GpuContext, label: &str) -> Result<wgpu::Texture> {
         let max = ctx.limits().max_texture_dimension_2d as usize;
         if self.width > max || self.height > max {
-            return Err(Error::Gpu(format!(
-                "a {}×{} texture exceeds this adapter's {max}",
-                self.width, self.height
-            )));
+            return Err(Error::Gpu(format!("a {}×{} texture exceeds this adapter's {max}", self.width, self.height)));
         }
         ctx.scoped("creating the output texture", || {
             Ok(ctx.device().create_texture(&wgpu::TextureDescriptor {
                 label: Some(label),
-                size: wgpu::Extent3d {
-                    width: self.width as u32,
-                    height: self.height as u32,
-                    depth_or_array_layers: 1,
-                },
+                size: wgpu::Extent3d { width: self.width as u32, height: self.height as u32, depth_or_array_layers: 1 },
                 mip_level_count: 1,
                 sample_count: 1,
                 dimension: wgpu::TextureDimension::D2,
@@ -58,10 +51,7 @@ impl RgbaSpec {
             "main",
             &[],
             &[self.channels as u32, self.height as u32, self.width as u32, 0],
-            &[
-                (1, img.as_entire_binding()),
-                (2, wgpu::BindingResource::TextureView(view)),
-            ],
+            &[(1, img.as_entire_binding()), (2, wgpu::BindingResource::TextureView(view))],
             [self.width.div_ceil(16) as u32, self.height.div_ceil(16) as u32, 1],
         )
     }
@@ -72,24 +62,15 @@ impl RgbaSpec {
         let padded = row.div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT) * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
         let bytes = padded as u64 * self.height as u64;
         let staging = ctx.staging("texture read-back", bytes);
-        let mut encoder = ctx.device().create_command_encoder(&wgpu::CommandEncoderDescriptor {
-            label: Some("texture read-back"),
-        });
+        let mut encoder =
+            ctx.device().create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("texture read-back") });
         encoder.copy_texture_to_buffer(
             texture.as_image_copy(),
             wgpu::TexelCopyBufferInfo {
                 buffer: &staging,
-                layout: wgpu::TexelCopyBufferLayout {
-                    offset: 0,
-                    bytes_per_row: Some(padded),
-                    rows_per_image: None,
-                },
+                layout: wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(padded), rows_per_image: None },
             },
-            wgpu::Extent3d {
-                width: self.width as u32,
-                height: self.height as u32,
-                depth_or_array_layers: 1,
-            },
+            wgpu::Extent3d { width: self.width as u32, height: self.height as u32, depth_or_array_layers: 1 },
         );
         ctx.scoped("reading the output texture", || ctx.submit_and_wait(encoder))?;
         let data = ctx.map_bytes(&staging, bytes)?;

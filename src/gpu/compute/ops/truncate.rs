@@ -45,11 +45,7 @@ impl TruncateSpec {
             "broadcast",
             &[],
             &self.params(),
-            &[
-                (1, x.as_entire_binding()),
-                (2, w_avg.as_entire_binding()),
-                (3, ws.as_entire_binding()),
-            ],
+            &[(1, x.as_entire_binding()), (2, w_avg.as_entire_binding()), (3, ws.as_entire_binding())],
             grid((self.w_dim * self.num_ws).div_ceil(64) as u64),
         )
     }

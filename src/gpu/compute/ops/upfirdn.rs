@@ -26,11 +26,7 @@ impl UpfirdnSpec {
     pub fn out_size(&self) -> Result<[usize; 2]> {
         let axis = |n: usize, p0: i64, p1: i64, taps: usize| -> i64 {
             let span = (n * self.up) as i64 + p0 + p1 - taps as i64 + 1;
-            if span <= 0 {
-                0
-            } else {
-                (span + self.down as i64 - 1) / self.down as i64
-            }
+            if span <= 0 { 0 } else { (span + self.down as i64 - 1) / self.down as i64 }
         };
         let [x0, x1, y0, y1] = self.padding;
         let h = axis(self.in_h, y0, y1, self.fh);
@@ -128,8 +124,7 @@ impl UpfirdnSpec {
             .transpose()?;
         let rb = residual.map(|v| ctx.storage_init("upfirdn residual", v)).transpose()?;
         let yb = ctx.storage("upfirdn y", len)?;
-        self.step(ctx, "upfirdn2d", &xb, &fb, bb.as_ref(), nb.as_ref(), rb.as_ref(), &yb)?
-            .run(ctx)?;
+        self.step(ctx, "upfirdn2d", &xb, &fb, bb.as_ref(), nb.as_ref(), rb.as_ref(), &yb)?.run(ctx)?;
         ctx.read_f32(&yb, len)
     }
 }
