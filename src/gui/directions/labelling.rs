@@ -69,7 +69,7 @@ fn body(ui: &mut egui::Ui, app: &mut ExplorerApp) {
     ui.horizontal(|ui| {
         ui.label(RichText::new(counts_text(pos, neg)).strong());
         let first = l.page * PAGE;
-        ui.label(RichText::new(format!("seeds {first}-{} · ψ {psi:.2}", first + PAGE - 1)).weak());
+        ui.label(RichText::new(format!("seeds {first}-{} · psi {psi:.2}", first + PAGE - 1)).weak());
     });
     ui.horizontal(|ui| {
         if ui.add_enabled(l.page > 0, egui::Button::new(PREVIOUS)).clicked() {
@@ -87,8 +87,8 @@ fn body(ui: &mut egui::Ui, app: &mut ExplorerApp) {
         for (i, (seed, tex)) in l.thumbnails.iter().enumerate() {
             let label = l.labels.get(seed).copied();
             let (fill, stroke, tag) = match label {
-                Some(true) => (POSITIVE.gamma_multiply(0.35), Stroke::new(4.0, POSITIVE), "＋"),
-                Some(false) => (NEGATIVE.gamma_multiply(0.35), Stroke::new(4.0, NEGATIVE), "−"),
+                Some(true) => (POSITIVE.gamma_multiply(0.35), Stroke::new(4.0, POSITIVE), "+"),
+                Some(false) => (NEGATIVE.gamma_multiply(0.35), Stroke::new(4.0, NEGATIVE), "-"),
                 None => (Color32::TRANSPARENT, Stroke::new(1.0, Color32::GRAY), ""),
             };
             let text = RichText::new(seed_label(*seed)).small();
