@@ -37,6 +37,33 @@ impl Raster {
         })
     }
 
+    /// The image shrunk by the smallest whole factor that makes both sides at most `max_side`
+    /// (box filter: each output pixel is the mean of a factor×factor block); unchanged when it fits.
+    pub fn shrunk(&self, max_side: usize) -> Raster {
+        let f = self.width.max(self.height).div_ceil(max_side.max(1)).max(1);
+        if f == 1 {
+            return self.clone();
+        }
+        let (w, h, c) = ((self.width / f).max(1), (self.height / f).max(1), self.channels);
+        let mut pixels = Vec::with_capacity(w * h * c);
+        for y in 0..h {
+            for x in 0..w {
+                for ch in 0..c {
+                    let mut sum = 0u32;
+                    let mut n = 0u32;
+                    for yy in y * f..((y + 1) * f).min(self.height) {
+                        for xx in x * f..((x + 1) * f).min(self.width) {
+                            sum += u32::from(self.pixels[(yy * self.width + xx) * c + ch]);
+                            n += 1;
+                        }
+                    }
+                    pixels.push(((sum + n / 2) / n.max(1)) as u8);
+                }
+            }
+        }
+        Raster { width: w, height: h, channels: c, pixels }
+    }
+
     /// The image as tightly packed RGBA8.
     pub fn to_rgba(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.width * self.height * 4);
@@ -66,5 +93,18 @@ impl Raster {
             image::ImageFormat::Png,
         )
         .map_err(|e| Error::Invalid(format!("cannot write PNG: {e}")).in_file(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shrinking_averages_blocks() {
+        let r = Raster::new(4, 2, 1, vec![0, 10, 20, 30, 2, 12, 22, 33]).unwrap();
+        let s = r.shrunk(2);
+        assert_eq!((s.width, s.height, s.pixels.clone()), (2, 1, vec![6, 26]));
+        assert_eq!(r.shrunk(4), r);
     }
 }

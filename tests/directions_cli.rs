@@ -117,6 +117,34 @@ fn ganspace_and_svm_and_strip() {
     assert!(cos > 0.9, "cos {cos}");
     assert!(acc > 0.95 && acc <= 1.0, "held-out accuracy {acc}");
     assert!(String::from_utf8_lossy(&o.stdout).contains("heldout_accuracy"));
+    // Conditioned on GANSpace components 1 and 2: orthogonal to both, unit length; the sidecar
+    // lists the conditions. Conditioning on the direction itself leaves nothing: an error.
+    let cond = out.join("svm_cond.npy");
+    let (c1, c2) = (format!("{}:1", s(&gs)), format!("{}:2", s(&gs)));
+    let labels = out.join("labels.csv");
+    let base = ["directions", "svm", "--network", s(&net), "--labels", s(&labels), "--c", "10"];
+    let mut args = base.to_vec();
+    args.extend_from_slice(&["--out", s(&cond), "--condition", &c1, "--condition", &c2]);
+    ok(&stylescope(&args));
+    let v = candle_core::Tensor::read_npy(&cond).unwrap().to_vec2::<f32>().unwrap()[0].clone();
+    let rows = t.to_vec2::<f32>().unwrap();
+    for r in [1, 2] {
+        let dot: f64 = v.iter().zip(&rows[r]).map(|(a, b)| f64::from(*a) * f64::from(*b)).sum();
+        assert!(dot.abs() < 1e-6, "dot with component {r}: {dot}");
+    }
+    let norm: f64 = v.iter().map(|x| f64::from(*x).powi(2)).sum::<f64>().sqrt();
+    assert!((norm - 1.0).abs() < 1e-6, "norm {norm}");
+    let cos_c: f32 = v.iter().zip(&comp).map(|(a, b)| a * b).sum();
+    assert!(cos_c > 0.9, "the conditioned direction keeps the planted one: cos {cos_c}");
+    assert_eq!(json(&out.join("svm_cond.json"))["conditions"], serde_json::json!([c1, c2]));
+    let mut args = base.to_vec();
+    let none = out.join("none.npy");
+    args.extend_from_slice(&["--out", s(&none), "--condition", s(&svm)]);
+    let o = stylescope(&args);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && e.contains("span"), "{e}");
+    assert!(!none.exists());
+
     // A label file with a bad line names the file and the line.
     std::fs::write(out.join("bad.csv"), "1,1\n2,maybe\n").unwrap();
     let o =

@@ -182,6 +182,10 @@ fn ganspace_runs_as_a_job_and_becomes_sliders() {
     wait_set(&mut h, "GANSpace");
     let set = h.state().directions.set.clone().unwrap();
     assert_eq!(set.directions.len(), 12);
+    // The job ran on the window's shared runner: the Jobs panel lists it, finished.
+    let jobs = h.state().jobs.snapshots();
+    assert!(jobs.iter().any(|j| j.title == "GANSpace" && j.status == stylescope::jobs::JobStatus::Finished));
+    assert!(h.state().jobs.panel_open);
     assert!(set.directions.windows(2).all(|w| w[0].sigma >= w[1].sigma));
     let ver = h.state().view(Side::Left).image_version;
     h.get_by_role_and_label(Role::Slider, "PC 0").set_value_accesskit(-3.0);

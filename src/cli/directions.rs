@@ -5,7 +5,6 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
 use candle_core::Device;
 use serde_json::json;
 
@@ -13,10 +12,9 @@ use crate::checkpoint::Checkpoint;
 use crate::cli::terminal_monitor::TerminalMonitor;
 use crate::latent::directions::direction_file::SIGMA_SAMPLES;
 use crate::latent::directions::{
-    GanSpace, GanSpaceSettings, LayerPreset, LayerSelection, LinearSvm, Sefa, SvmSettings, default_layers,
-    parse_layer_range, projection_sigmas, write_direction_set,
+    Direction, GanSpace, GanSpaceSettings, LayerPreset, LayerSelection, Sefa, SvmSettings, default_layers,
+    parse_layer_range, projection_sigmas, read_direction_spec, read_labels_csv, svm_direction, write_direction_set,
 };
-use crate::latent::z_tensor;
 use crate::nn::Generator;
 
 #[derive(Debug, clap::Subcommand)]
@@ -94,6 +92,10 @@ pub struct SvmArgs {
     /// Share of each class held out for the accuracy.
     #[arg(long, default_value_t = 0.3)]
     pub holdout: f64,
+    /// Condition on another direction, `FILE.npy[:ROW]` (every row without `:ROW`): its
+    /// component is projected out of the normal, which is renormalised. Repeatable.
+    #[arg(long = "condition", value_name = "FILE.npy[:ROW]")]
+    pub conditions: Vec<String>,
 }
 
 pub fn run(command: DirectionsCommand) -> anyhow::Result<()> {
@@ -189,62 +191,50 @@ fn ganspace(args: GanspaceArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `seed,label` lines; a first line that does not parse is a header.
-pub fn read_labels_csv(path: &Path) -> anyhow::Result<Vec<(u64, bool)>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let parsed = line.split_once(',').and_then(|(s, l)| {
-            let seed = s.trim().parse::<u64>().ok()?;
-            let label = match l.trim().to_ascii_lowercase().as_str() {
-                "1" | "true" | "positive" | "pos" | "+" => true,
-                "0" | "false" | "negative" | "neg" | "-" | "-1" => false,
-                _ => return None,
-            };
-            Some((seed, label))
-        });
-        match parsed {
-            Some(p) => out.push(p),
-            None if i == 0 => {}
-            None => bail!("{}: line {}: expected `seed,label` with label 0 or 1, got `{line}`", path.display(), i + 1),
-        }
-    }
-    Ok(out)
-}
-
 fn svm(args: SvmArgs) -> anyhow::Result<()> {
     let g = load_generator(&args.network)?;
     let labels = read_labels_csv(&args.labels)?;
     let c = g.config();
     if c.c_dim() > 0 {
-        bail!("{}: labelled directions support unconditional networks only", args.network.display());
+        anyhow::bail!("{}: labelled directions support unconditional networks only", args.network.display());
     }
-    let seeds: Vec<u64> = labels.iter().map(|(s, _)| *s).collect();
-    let z = z_tensor(&seeds, c.z_dim(), &Device::Cpu)?;
-    let ws = g.mapping(&z, None, args.trunc, None)?;
-    let w = ws.narrow(1, 0, 1)?.squeeze(1)?.to_dtype(candle_core::DType::F64)?.flatten_all()?.to_vec1::<f64>()?;
-    let y: Vec<bool> = labels.iter().map(|(_, l)| *l).collect();
+    let mut conditions = Vec::new();
+    for spec in &args.conditions {
+        let (dirs, _) = read_direction_spec(spec, c.w_dim(), c.num_ws())?;
+        conditions.extend(dirs.iter().map(Direction::mean_vector));
+    }
     let settings = SvmSettings { c: args.c, holdout: args.holdout, ..Default::default() };
-    let fit = LinearSvm::fit(&w, c.w_dim(), &y, &settings).map_err(|e| e.in_file(&args.labels))?;
-    let sigma = projection_sigmas(&g, std::slice::from_ref(&fit.normal), SIGMA_SAMPLES, 0)?;
+    let monitor = TerminalMonitor::new("svm");
+    let result = svm_direction(&g, &labels, args.trunc, &settings, &conditions, &monitor);
+    monitor.finish();
+    let found = result.map_err(|e| match e {
+        crate::Error::Invalid(m) if m.starts_with("conditional") => crate::Error::Invalid(m),
+        other => other.in_file(&args.labels),
+    })?;
+    let fit = &found.fit;
     let meta = json!({
         "method": "svm",
-        "sigma": sigma,
+        "sigma": [found.sigma],
         "train_accuracy": fit.train_accuracy,
         "heldout_accuracy": fit.heldout_accuracy,
         "n_train": fit.n_train,
         "n_heldout": fit.n_heldout,
         "labels": args.labels.display().to_string(),
+        "conditions": args.conditions,
         "settings": { "c": args.c, "holdout": args.holdout, "trunc": args.trunc },
     });
-    write_direction_set(&args.out, std::slice::from_ref(&fit.normal), merge(meta, network_meta(&args.network, &g)))?;
+    write_direction_set(&args.out, std::slice::from_ref(&found.normal), merge(meta, network_meta(&args.network, &g)))?;
     let held = fit.heldout_accuracy.map_or_else(|| "n/a".to_string(), |a| format!("{:.1}%", 100.0 * a));
+    let cond = if found.conditioned {
+        format!(
+            " (conditioned on {} direction(s); accuracies are the boundary's before conditioning)",
+            conditions.len()
+        )
+    } else {
+        String::new()
+    };
     eprintln!(
-        "SVM: {} samples ({} held out); training accuracy {:.1}%, held-out accuracy {held}; wrote {}",
+        "SVM: {} samples ({} held out); training accuracy {:.1}%, held-out accuracy {held}{cond}; wrote {}",
         labels.len(),
         fit.n_heldout,
         100.0 * fit.train_accuracy,

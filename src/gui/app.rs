@@ -77,6 +77,8 @@ pub struct ExplorerApp {
     pub(crate) focus_path: bool,
     /// The Inspect window (texture sticking, layers, spectra).
     pub sticking: crate::gui::sticking_state::StickingState,
+    /// The CPU loader, for pictures rendered as jobs (the labelling view's thumbnails).
+    cpu_loader: Arc<dyn EngineLoader>,
     pending: Vec<Command>,
     dialog: Option<(Side, Task<Option<PathBuf>>)>,
     screenshot: Option<std::sync::mpsc::Receiver<Arc<egui::ColorImage>>>,
@@ -103,6 +105,7 @@ impl ExplorerApp {
         let waker: crate::jobs::render::Waker = Arc::new(move || waker_ctx.request_repaint());
         let jobs_ctx = ctx.clone();
         let jobs = Jobs::new(Arc::new(move || jobs_ctx.request_repaint()))?;
+        let cpu_loader = Arc::clone(&options.loader);
         let engines = options.gpu_engine.then(|| Arc::new(engine_switch(cc, &options.loader, settings.engine)));
         let loader: Arc<dyn EngineLoader> = match &engines {
             Some(e) => Arc::clone(e) as Arc<dyn EngineLoader>,
@@ -136,6 +139,7 @@ impl ExplorerApp {
             engines,
             focus_path: false,
             sticking: Default::default(),
+            cpu_loader,
             pending: Vec::new(),
             dialog: None,
             screenshot: None,
@@ -185,6 +189,11 @@ impl ExplorerApp {
     /// Runs a command now.
     pub fn execute(&mut self, command: Command) {
         crate::gui::actions::execute(self, command);
+    }
+
+    /// The loader that opens networks on the CPU engine (thumbnails are rendered with it as jobs).
+    pub fn thumbnail_loader(&self) -> Arc<dyn EngineLoader> {
+        Arc::clone(&self.cpu_loader)
     }
 
     pub(crate) fn pick_file(&self) -> Option<PickFile> {
@@ -346,6 +355,7 @@ impl ExplorerApp {
         panels::help::show(ui, self);
         crate::gui::train_ui::show(ui, self);
         panels::sticking::show(ui, self);
+        crate::gui::directions::labelling::show(ui, self);
 
         for c in std::mem::take(&mut self.pending) {
             self.execute(c);

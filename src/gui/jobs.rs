@@ -72,6 +72,15 @@ impl Jobs {
         self.runner.submit(title, work)
     }
 
+    /// Queues a short job without opening the Jobs panel (it is listed there all the same).
+    pub fn submit_quiet<T, F>(&mut self, title: impl Into<String>, work: F) -> JobHandle<T>
+    where
+        T: JobOutput,
+        F: FnOnce(&dyn Monitor) -> Result<T> + Send + 'static,
+    {
+        self.runner.submit(title, work)
+    }
+
     /// Queues `metric` on the network file `network` (shown in `side`) with `options`.
     pub fn start_metric(&mut self, side: Side, network: &Path, metric: MetricId, options: &AnalysisOptions) -> JobId {
         let job = MetricJob {

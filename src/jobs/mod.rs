@@ -11,6 +11,7 @@
 //!   [`metric_job`] runs metrics and appends their result lines; [`train_job`] runs a training
 //!   run with pause, cancel and live losses, sample grids and snapshots for the window.
 //!   [`metric_job`] runs metrics and appends their result lines.
+//! - [`thumbnail_job`], [`svm_job`]: the labelling view's thumbnail pages and SVM training.
 //! - [`sticking_job`]: texture-sticking views (issue #8) as jobs; [`sticking_outcome`] their pictures.
 
 pub mod direction_job;
@@ -29,7 +30,9 @@ pub mod results;
 pub mod runner;
 pub mod sticking_job;
 pub mod sticking_outcome;
+pub mod svm_job;
 pub mod task;
+pub mod thumbnail_job;
 pub mod train_job;
 
 pub use engine::{EngineLoader, RenderEngine};

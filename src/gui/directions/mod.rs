@@ -8,7 +8,11 @@
 //! |---|---|
 //! | [`state`] | `DirectionsState`: method, settings, the slider set, the running job |
 //! | [`panel`] | the panel's widgets |
+//! | [`labelling_state`] | `LabellingState`: labels, the page of thumbnails, the SVM job |
+//! | [`labelling`] | the labelling window (grid, label files, Train SVM) |
 
+pub mod labelling;
+pub mod labelling_state;
 pub mod panel;
 pub mod state;
 
@@ -21,6 +25,10 @@ use crate::gui::side::Side;
 /// its network (none for other networks).
 pub fn update(app: &mut ExplorerApp) {
     app.directions.poll();
+    let ctx = app.ctx().clone();
+    if let Some(trained) = app.directions.labelling.poll(&ctx) {
+        app.directions.add_direction(trained);
+    }
     let edits = app.directions.edits();
     let network = app.directions.set.as_ref().map(|s| s.network.clone());
     let (style_net, style) = app.directions.style_offset();

@@ -1,12 +1,11 @@
 //! The Directions section of the control pane.
 
-use std::sync::Arc;
-
 use egui::{Color32, DragValue, RichText, Slider};
 
 use crate::gui::app::ExplorerApp;
+use crate::gui::directions::labelling;
 use crate::gui::directions::state::Method;
-use crate::jobs::job::Wake;
+use crate::gui::jobs::Jobs;
 
 pub const SEFA: &str = "SeFa";
 pub const GANSPACE: &str = "GANSpace";
@@ -26,16 +25,11 @@ pub const STYLE_STRENGTH: &str = "Style channel σ";
 /// Slider range in σ.
 pub const MAX_SIGMA: f64 = 10.0;
 
-fn waker(app: &ExplorerApp) -> Wake {
-    let ctx = app.ctx().clone();
-    Arc::new(move || ctx.request_repaint())
-}
-
 pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
     let info = app.view(app.active).info().cloned();
-    let wake = waker(app);
     let seed = app.controls(app.active).plane.weights().first().map_or(0, |s| u64::from(s.seed));
     let psi = app.controls(app.active).psi;
+    let jobs = &mut app.jobs;
     let d = &mut app.directions;
     let Some(info) = info else {
         ui.label("Open a network to find its latent directions.");
@@ -48,6 +42,9 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
             .on_hover_text("PCA of sampled w (background job)");
         ui.selectable_value(&mut d.method, Method::Import, IMPORT)
             .on_hover_text("InterFaceGAN-style boundaries, our exports");
+        if ui.button(labelling::OPEN).on_hover_text("Label generated samples and train an SVM direction").clicked() {
+            d.labelling.open = true;
+        }
     });
     match d.method {
         Method::Sefa => {
@@ -59,7 +56,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
                 }
             });
             if (changed || !d.requested(&info.path, Method::Sefa)) && d.progress().is_none() {
-                d.start(&info.path, wake.clone());
+                d.start(jobs, &info.path);
             }
         }
         Method::GanSpace => {
@@ -67,7 +64,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
                 let l = ui.label(SAMPLES);
                 ui.add(DragValue::new(&mut d.ganspace.samples).range(100..=10_000_000).speed(100.0)).labelled_by(l.id);
                 if ui.add_enabled(d.progress().is_none(), egui::Button::new(RUN_GANSPACE)).clicked() {
-                    d.start(&info.path, wake.clone());
+                    d.start(jobs, &info.path);
                 }
             });
         }
@@ -80,7 +77,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
                 let field = field.labelled_by(l.id);
                 let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 if ui.button(IMPORT_BUTTON).clicked() || enter {
-                    d.start(&info.path, wake.clone());
+                    d.start(jobs, &info.path);
                 }
             });
         }
@@ -100,7 +97,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
     if let Some(n) = &d.note {
         ui.label(RichText::new(n).weak());
     }
-    style_channel(ui, d, &info.path, wake.clone());
+    style_channel(ui, d, jobs, &info.path);
     let Some(set) = d.set.clone() else { return };
     if set.network != info.path {
         ui.label(RichText::new(format!("These sliders belong to {}.", set.network.display())).weak());
@@ -138,7 +135,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
             d.save();
         }
         if ui.button("Strip PNG").on_hover_text("−3σ…+3σ of the first moved slider over 4 seeds").clicked() {
-            d.start_strip(seed, psi, wake.clone());
+            d.start_strip(jobs, seed, psi);
         }
     });
 }
@@ -148,8 +145,8 @@ pub fn show(ui: &mut egui::Ui, app: &mut ExplorerApp) {
 fn style_channel(
     ui: &mut egui::Ui,
     d: &mut crate::gui::directions::DirectionsState,
+    jobs: &mut Jobs,
     net: &std::path::Path,
-    wake: Wake,
 ) {
     ui.separator();
     ui.label(RichText::new("StyleSpace channel").strong());
@@ -168,7 +165,7 @@ fn style_channel(
         .add(Slider::new(&mut d.channel_strength, -MAX_SIGMA..=MAX_SIGMA).text(STYLE_STRENGTH).fixed_decimals(2))
         .changed();
     if (changed || d.channel_strength != 0.0) && stats.is_none() {
-        d.ensure_style_stats(net, wake);
+        d.ensure_style_stats(jobs, net);
     }
     match &stats {
         None if d.channel_strength != 0.0 => {

@@ -4,9 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use crate::Error;
+use crate::gui::directions::labelling_state::LabellingState;
+use crate::gui::jobs::Jobs;
 use crate::jobs::direction_job::{DirectionSet, DirectionSource, compute_direction_set, strip_job};
-use crate::jobs::job::Wake;
-use crate::jobs::{JobHandle, JobRunner, JobSnapshot};
+use crate::jobs::svm_job::SvmOutcome;
+use crate::jobs::{JobHandle, JobSnapshot};
 use crate::latent::directions::{
     DirectionEdit, GanSpaceSettings, LayerSelection, StripSettings, StyleChannel, StyleStats,
 };
@@ -49,7 +51,8 @@ pub struct DirectionsState {
     pub channel_strength: f64,
     /// Style statistics (σ per channel) of a network.
     pub style_stats: Option<(PathBuf, StyleStats)>,
-    runner: Option<JobRunner>,
+    /// The labelling view (labelled SVM directions).
+    pub labelling: LabellingState,
     job: Option<JobHandle<DirectionSet>>,
     strip: Option<JobHandle<String>>,
     stats_job: Option<JobHandle<StyleStatsOutput>>,
@@ -82,7 +85,7 @@ impl Default for DirectionsState {
             channel: StyleChannel { layer: 1, channel: 0 },
             channel_strength: 0.0,
             style_stats: None,
-            runner: None,
+            labelling: LabellingState::default(),
             job: None,
             strip: None,
             stats_job: None,
@@ -101,8 +104,9 @@ impl std::fmt::Debug for DirectionsState {
 }
 
 impl DirectionsState {
-    /// Starts computing the set for `network` with the current method (replacing a running job).
-    pub fn start(&mut self, network: &Path, wake: Wake) {
+    /// Starts computing the set for `network` with the current method (replacing a running job)
+    /// on the window's runner (GANSpace opens the Jobs panel; SeFa and imports are quick).
+    pub fn start(&mut self, jobs: &mut Jobs, network: &Path) {
         let source = match self.method {
             Method::Sefa => DirectionSource::Sefa(self.selection.clone()),
             Method::GanSpace => DirectionSource::GanSpace(self.ganspace.clone()),
@@ -123,25 +127,13 @@ impl DirectionsState {
             Method::Import => "Import directions",
         };
         let path = network.to_path_buf();
-        let Some(runner) = self.runner(wake) else { return };
-        let job = runner.submit(title, move |m| compute_direction_set(&path, &source, m));
+        let work = move |m: &dyn crate::progress::Monitor| compute_direction_set(&path, &source, m);
+        let job =
+            if self.method == Method::GanSpace { jobs.submit(title, work) } else { jobs.submit_quiet(title, work) };
         self.job = Some(job);
         self.requested_for = Some((network.to_path_buf(), self.method));
         self.error = None;
         self.note = None;
-    }
-
-    fn runner(&mut self, wake: Wake) -> Option<&mut JobRunner> {
-        if self.runner.is_none() {
-            match JobRunner::new(1, wake) {
-                Ok(r) => self.runner = Some(r),
-                Err(e) => {
-                    self.error = Some(e.to_string());
-                    return None;
-                }
-            }
-        }
-        self.runner.as_mut()
     }
 
     /// Whether the last request was `method` for `network` (so SeFa is not recomputed every frame).
@@ -193,18 +185,55 @@ impl DirectionsState {
 
     /// Whether a job is queued or running.
     pub fn busy(&self) -> bool {
-        self.job.is_some() || self.strip.is_some() || self.stats_job.is_some()
+        self.job.is_some() || self.strip.is_some() || self.stats_job.is_some() || self.labelling.busy()
+    }
+
+    /// Adds a trained direction as a slider: first in the current set when it belongs to the
+    /// same network (replacing a slider of the same name in place), else as a new set.
+    pub fn add_direction(&mut self, o: SvmOutcome) {
+        let note = o.accuracy_text();
+        match &mut self.set {
+            Some(set) if set.network == o.network => {
+                if let Some(i) = set.directions.iter().position(|d| d.name == o.direction.name) {
+                    set.directions[i] = o.direction;
+                    if let Some(n) = set.notes.get_mut(i) {
+                        *n = note;
+                    }
+                    if let Some(s) = self.strengths.get_mut(i) {
+                        *s = 0.0;
+                    }
+                } else {
+                    // First, so that the new slider is shown however many the set holds.
+                    set.directions.insert(0, o.direction);
+                    set.notes.insert(0, note);
+                    self.strengths.insert(0, 0.0);
+                }
+            }
+            _ => {
+                self.strengths = vec![0.0];
+                self.layers = o.default_layers;
+                self.set = Some(DirectionSet {
+                    network: o.network,
+                    method: "SVM".into(),
+                    w_dim: o.w_dim,
+                    num_ws: o.num_ws,
+                    default_layers: o.default_layers,
+                    directions: vec![o.direction],
+                    notes: vec![note],
+                });
+            }
+        }
+        self.error = None;
     }
 
     /// Starts computing the style statistics of `network` (2000 samples) unless they are there
     /// or on their way.
-    pub fn ensure_style_stats(&mut self, network: &Path, wake: Wake) {
+    pub fn ensure_style_stats(&mut self, jobs: &mut Jobs, network: &Path) {
         if self.stats_job.is_some() || self.style_stats.as_ref().is_some_and(|(p, _)| p == network) {
             return;
         }
         let path = network.to_path_buf();
-        let Some(runner) = self.runner(wake) else { return };
-        let job = runner.submit("Style statistics", move |m| {
+        let job = jobs.submit_quiet("Style statistics", move |m| {
             let g = crate::checkpoint::Checkpoint::open(&path)
                 .and_then(|c| c.load_generator(&candle_core::Device::Cpu))
                 .map_err(|e| e.in_file(&path))?;
@@ -261,7 +290,7 @@ impl DirectionsState {
 
     /// Starts a −3σ…+3σ strip of the first moved slider (or the first direction) over seeds
     /// `seed..seed+4`, written beside the save path as `<stem>_strip.png`.
-    pub fn start_strip(&mut self, seed: u64, psi: f64, wake: Wake) {
+    pub fn start_strip(&mut self, jobs: &mut Jobs, seed: u64, psi: f64) {
         let Some(set) = self.set.clone() else { return };
         let i = self.strengths.iter().position(|s| *s != 0.0).unwrap_or(0);
         let Some(direction) = set.directions.get(i).cloned() else { return };
@@ -274,8 +303,7 @@ impl DirectionsState {
             layers: Some(self.layers),
         };
         let net = set.network.clone();
-        let Some(runner) = self.runner(wake) else { return };
-        let job = runner.submit("Direction strip", move |m| strip_job(&net, &direction, &settings, &out, m));
+        let job = jobs.submit("Direction strip", move |m| strip_job(&net, &direction, &settings, &out, m));
         self.strip = Some(job);
     }
 }

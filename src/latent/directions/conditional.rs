@@ -5,6 +5,11 @@
 
 use crate::{Error, Result};
 
+/// A vector with less than this share of its length outside a span counts as inside it.
+/// Directions travel as float32 (`.npy` files, sliders), whose rounding leaves ~1e-7 of a vector
+/// outside its own span; a tighter bound would turn that rounding into a "direction".
+pub const DEGENERATE: f64 = 1e-6;
+
 /// `n` minus its projection on the span of `conditions`, normalised to unit length.
 pub fn project_out(n: &[f64], conditions: &[Vec<f64>]) -> Result<Vec<f64>> {
     let dim = n.len();
@@ -19,7 +24,7 @@ pub fn project_out(n: &[f64], conditions: &[Vec<f64>]) -> Result<Vec<f64>> {
             u.iter_mut().zip(b).for_each(|(x, y)| *x -= d * y);
         }
         let norm = dot(&u, &u).sqrt();
-        if norm > 1e-10 * dot(c, c).sqrt().max(f64::MIN_POSITIVE) {
+        if norm > DEGENERATE * dot(c, c).sqrt().max(f64::MIN_POSITIVE) {
             basis.push(u.iter().map(|x| x / norm).collect());
         }
     }
@@ -29,7 +34,7 @@ pub fn project_out(n: &[f64], conditions: &[Vec<f64>]) -> Result<Vec<f64>> {
         out.iter_mut().zip(b).for_each(|(x, y)| *x -= d * y);
     }
     let norm = dot(&out, &out).sqrt();
-    if norm <= 1e-10 * dot(n, n).sqrt() || norm == 0.0 {
+    if norm <= DEGENERATE * dot(n, n).sqrt() || norm == 0.0 {
         return Err(Error::Invalid("the direction lies in the span of the conditions: nothing is left".into()));
     }
     Ok(out.iter().map(|x| x / norm).collect())
@@ -61,6 +66,10 @@ mod tests {
             assert!((g - w / wn).abs() < 1e-12);
         }
         assert!(project_out(&[1.0, 0.0, 0.0], &[vec![2.0, 0.0, 0.0]]).is_err());
+        // A direction conditioned on its own float32 copy is inside the span, not rounding noise.
+        let n = [0.3, -0.1, 0.7, 0.2];
+        let n32: Vec<f64> = n.iter().map(|&x| f64::from(x as f32)).collect();
+        assert!(project_out(&n, &[n32]).is_err());
         assert!(project_out(&[1.0, 0.0], &[vec![1.0, 0.0, 0.0]]).is_err());
     }
 }

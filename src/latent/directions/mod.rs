@@ -11,6 +11,8 @@
 //! | [`ganspace`] | `GanSpace`, PCA of sampled w (a job with progress and cancel) |
 //! | [`linear_svm`] | `LinearSvm`, labelled boundaries with held-out accuracy |
 //! | [`conditional`] | `project_out`, conditional directions |
+//! | [`labels`] | `seed,label` CSV files |
+//! | [`labelled`] | `svm_direction`: labelled seeds → SVM → (conditioned) unit normal |
 //! | [`direction`] | `Direction`, a named direction with its σ |
 //! | [`direction_edit`] | `DirectionEdit`, `apply_edits` (`w_l += α·σ·v_l`) |
 //! | [`direction_file`] | `.npy` import/export with a sidecar JSON |
@@ -24,6 +26,8 @@ pub mod direction;
 pub mod direction_edit;
 pub mod direction_file;
 pub mod ganspace;
+pub mod labelled;
+pub mod labels;
 pub mod layer_selection;
 pub mod linear_svm;
 pub mod npy;
@@ -41,6 +45,8 @@ pub use direction_file::{
     load_directions_for, parse_direction_spec, read_direction_spec, read_directions, write_direction_set,
 };
 pub use ganspace::{GanSpace, GanSpaceSettings};
+pub use labelled::{LabelledDirection, svm_direction};
+pub use labels::{labels_csv_text, parse_labels, read_labels_csv};
 pub use layer_selection::{LayerPreset, LayerSelection};
 pub use linear_svm::{LinearSvm, SvmSettings};
 pub use sefa::Sefa;
