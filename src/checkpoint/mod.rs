@@ -207,7 +207,9 @@ impl Checkpoint {
             return Err(Error::Format("not a generator".into()).in_file(&self.path));
         };
         if !matches!(config, GeneratorConfig::StyleGan3(_)) {
-            return Err(Error::Unsupported("float64 computation is only built for StyleGAN3".into()).in_file(&self.path));
+            return Err(
+                Error::Unsupported("float64 computation is only built for StyleGAN3".into()).in_file(&self.path)
+            );
         }
         let weights = self.weights(&network.key, device)?.to_float64()?;
         Generator::new(config.clone(), &weights, device).map_err(|e| e.in_file(&self.path))

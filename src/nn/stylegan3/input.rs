@@ -154,12 +154,16 @@ impl SynthesisInput {
         let t = self.affine.forward(&w.to_dtype(DType::F64)?)?.flatten_all()?.to_vec1::<f64>()?;
         let user = user.map(|r| r.map(f64::from));
         let (bandwidth, half_rate) = (self.config.bandwidth, self.config.sampling_rate / 2.0);
-        let (mut freqs_t, mut phases_t, mut amps) = (Vec::with_capacity(n * 2 * c), Vec::with_capacity(n * c), Vec::with_capacity(n * c));
+        let (mut freqs_t, mut phases_t, mut amps) =
+            (Vec::with_capacity(n * 2 * c), Vec::with_capacity(n * c), Vec::with_capacity(n * c));
         for s in 0..n {
             let r = &t[s * 4..s * 4 + 4];
             let norm = (r[0] * r[0] + r[1] * r[1]).sqrt();
             if !norm.is_finite() || norm <= 0.0 {
-                return Err(Error::Invalid(format!("StyleGAN3 input: degenerate learned rotation {:?} (bad w?)", &r[..2])));
+                return Err(Error::Invalid(format!(
+                    "StyleGAN3 input: degenerate learned rotation {:?} (bad w?)",
+                    &r[..2]
+                )));
             }
             let r: Vec<f64> = r.iter().map(|v| v / norm).collect();
             let m_r = [[r[0], -r[1], 0.0], [r[1], r[0], 0.0], [0.0, 0.0, 1.0]];
@@ -181,7 +185,15 @@ impl SynthesisInput {
         let dev = self.grid.device();
         let (tx, ty) = (0.5 * sx as f64 / self.config.sampling_rate, 0.5 * sy as f64 / self.config.sampling_rate);
         let base = |len: usize| -> Vec<f64> {
-            (0..len).map(|i| if len == 1 { 0.0 } else { (2.0 * i as f64 / (len - 1) as f64 - 1.0) * (len - 1) as f64 / len as f64 }).collect()
+            (0..len)
+                .map(|i| {
+                    if len == 1 {
+                        0.0
+                    } else {
+                        (2.0 * i as f64 / (len - 1) as f64 - 1.0) * (len - 1) as f64 / len as f64
+                    }
+                })
+                .collect()
         };
         let (bx, by) = (base(sx), base(sy));
         let grid: Vec<f64> = by.iter().flat_map(|&y| bx.iter().flat_map(move |&x| [x * tx, y * ty])).collect();
