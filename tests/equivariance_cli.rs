@@ -126,10 +126,31 @@ fn refusals_are_clear() {
 
 #[test]
 fn ctrl_c_stops_the_run_without_a_line_or_a_file() {
+    ctrl_c_case("ctrl_c", false);
+}
+
+/// A process started in the background of a script inherits SIGINT ignored; `kill -INT` must
+/// still cancel it cleanly (this once made CI hang: the handler was refused and the signal
+/// ignored).
+#[test]
+fn ctrl_c_works_when_sigint_was_inherited_ignored() {
+    ctrl_c_case("ctrl_c_ignored", true);
+}
+
+fn ctrl_c_case(name: &str, inherit_ignored: bool) {
     let dir = require_fixture!("sg3t_64");
-    let out = scratch("ctrl_c");
+    let out = scratch(name);
     let net = dir.join("network.pkl");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_stylescope"))
+    let exe = env!("CARGO_BIN_EXE_stylescope");
+    let mut command = if inherit_ignored {
+        // `trap '' INT` sets SIGINT to ignored; `exec` keeps the pid and the disposition.
+        let mut c = Command::new("sh");
+        c.args(["-c", "trap '' INT; exec \"$0\" \"$@\"", exe]);
+        c
+    } else {
+        Command::new(exe)
+    };
+    let mut child = command
         .args([
             "metrics",
             "--network",

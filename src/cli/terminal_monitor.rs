@@ -24,12 +24,15 @@ fn ctrl_c_flag() -> Arc<AtomicBool> {
     FLAG.get_or_init(|| {
         let flag = Arc::new(AtomicBool::new(false));
         let seen = flag.clone();
-        if let Err(e) = ctrlc::try_set_handler(move || {
+        // `set_handler` replaces an inherited disposition too: a process started in the
+        // background of a script inherits SIGINT *ignored*, and `try_set_handler` would refuse,
+        // leaving `kill -INT` without effect.
+        if let Err(e) = ctrlc::set_handler(move || {
             if seen.swap(true, Ordering::SeqCst) {
                 std::process::exit(130);
             }
         }) {
-            eprintln!("warning: Ctrl-C will end the process at once (its handler could not be installed: {e})");
+            eprintln!("warning: Ctrl-C cannot cancel cleanly (its handler could not be installed: {e})");
         }
         flag
     })
