@@ -103,6 +103,43 @@ fn convert_then_inspect_gives_the_same_report() {
 }
 
 #[test]
+fn convert_stores_a_title_that_inspect_shows_and_a_reconversion_keeps() {
+    let dir = require_fixture!("sg3t_64");
+    let tmp = scratch("title");
+    let pkl = dir.join("network.pkl");
+    assert_eq!(inspect_json(&pkl)["title"], Value::Null, "pickles have no title");
+    let titled = tmp.join("titled.safetensors");
+    let out = stylescope(&[
+        "convert",
+        pkl.to_str().unwrap(),
+        "--out",
+        titled.to_str().unwrap(),
+        "--title",
+        "toyfaces StyleGAN3-T",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("title: toyfaces StyleGAN3-T"));
+    assert_eq!(inspect_json(&titled)["title"], "toyfaces StyleGAN3-T");
+    let text = stylescope(&["inspect", titled.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("title: toyfaces StyleGAN3-T"));
+
+    // Converting our own file again keeps the title unless a new one is given.
+    let again = tmp.join("again.safetensors");
+    let out = stylescope(&["convert", titled.to_str().unwrap(), "--out", again.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(inspect_json(&again)["title"], "toyfaces StyleGAN3-T");
+    assert_eq!(network(&inspect_json(&again), "G_ema"), network(&inspect_json(&pkl), "G_ema"));
+
+    let empty = tmp.join("empty.safetensors");
+    let out =
+        stylescope(&["convert", pkl.to_str().unwrap(), "--out", empty.to_str().unwrap(), "--title", "  "]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--title: the title is empty"));
+    assert!(!empty.exists(), "nothing written on a refused title");
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+#[test]
 fn errors_name_the_file() {
     let tmp = scratch("errors");
     let missing = tmp.join("missing.pkl");

@@ -120,6 +120,28 @@ fn stylegan2_and_stylegan3_fixtures_side_by_side_with_linked_seeds() {
 }
 
 #[test]
+fn a_titled_model_shows_its_title_instead_of_the_file_name() {
+    let sg2 = require_fixture!("sg2_64");
+    let dir = std::env::temp_dir().join(format!("stylescope-title-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("g.safetensors");
+    let mut ckpt = stylescope::checkpoint::Checkpoint::open(&sg2.join("network.pkl")).unwrap();
+    ckpt.title = Some("toyfaces StyleGAN2".into());
+    ckpt.save_safetensors(&file, &["G_ema"]).unwrap();
+    let mut h = harness(vec![file.clone(), sg2.join("network.pkl")], false);
+    wait_image(&mut h, Side::Left, 1);
+    wait_image(&mut h, Side::Right, 1);
+    assert_eq!(h.state().view(Side::Left).info().unwrap().name(), "toyfaces StyleGAN2");
+    assert_eq!(h.state().view(Side::Right).info().unwrap().name(), "network.pkl");
+    // Same weights, same picture.
+    assert_eq!(
+        h.state().view(Side::Left).image.as_ref().unwrap().rgba_at(10, 10),
+        h.state().view(Side::Right).image.as_ref().unwrap().rgba_at(10, 10)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn equivariance_controls_drive_the_stylegan3_transform_and_are_off_for_stylegan2() {
     let sg2 = require_fixture!("sg2_64");
     let sg3 = require_fixture!("sg3t_64");

@@ -101,6 +101,8 @@ pub struct Checkpoint {
     pub networks: Vec<Network>,
     /// The pickle's `training_set_kwargs`, as JSON.
     pub training_set_kwargs: Option<serde_json::Value>,
+    /// A display name stored with the model (our safetensors only; `convert --title`).
+    pub title: Option<String>,
 }
 
 /// What the first bytes of a file say it is.
@@ -113,13 +115,18 @@ enum Sniffed {
 }
 
 fn sniff(data: &[u8]) -> Sniffed {
-    match data {
-        [0x80, ..] => Sniffed::Pickle,
-        [b'P', b'K', 3, 4, ..] => Sniffed::Zip,
+    // Safetensors first: its header length is arbitrary, so its first byte may be 0x80 (PROTO).
+    let safetensors_header = |d: &[u8]| match d {
         [n0, n1, n2, n3, n4, n5, n6, n7, b'{', ..] => {
             let n = u64::from_le_bytes([*n0, *n1, *n2, *n3, *n4, *n5, *n6, *n7]);
-            if n >= 2 && n <= (data.len() as u64 - 8) { Sniffed::Safetensors } else { Sniffed::Unknown }
+            n >= 2 && n <= (d.len() as u64 - 8)
         }
+        _ => false,
+    };
+    match data {
+        d if safetensors_header(d) => Sniffed::Safetensors,
+        [0x80, ..] => Sniffed::Pickle,
+        [b'P', b'K', 3, 4, ..] => Sniffed::Zip,
         // Protocol 0/1 pickles have no PROTO opcode; they start with a container or a global.
         [b'(' | b'}' | b']' | b')' | b'c' | b'N', ..] => Sniffed::Pickle,
         _ => Sniffed::Unknown,
@@ -213,5 +220,24 @@ impl Checkpoint {
         }
         let weights = self.weights(&network.key, device)?.to_float64()?;
         Generator::new(config.clone(), &weights, device).map_err(|e| e.in_file(&self.path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Sniffed, sniff};
+
+    #[test]
+    fn a_safetensors_header_length_starting_with_0x80_is_not_a_pickle() {
+        // A header of 0x0180 bytes: the first byte is 0x80, pickle's PROTO opcode.
+        let mut data = 0x180u64.to_le_bytes().to_vec();
+        data.push(b'{');
+        data.resize(8 + 0x180, b' ');
+        assert_eq!(sniff(&data), Sniffed::Safetensors);
+        // A real protocol-4 pickle start, and a truncated "safetensors" header, are told apart.
+        assert_eq!(sniff(&[0x80, 4, 0x95, 0, 0, 0, 0, 0, 0, 0]), Sniffed::Pickle);
+        let mut short = 0x1000u64.to_le_bytes().to_vec();
+        short.extend_from_slice(b"{}");
+        assert_eq!(sniff(&short), Sniffed::Unknown);
     }
 }

@@ -79,6 +79,7 @@ pub fn read_pickle(data: &[u8], path: &Path) -> Result<Checkpoint> {
         format: CheckpointFormat::NvidiaPickle { protocol: loaded.protocol },
         networks,
         training_set_kwargs,
+        title: None,
     })
 }
 

@@ -23,10 +23,19 @@ pub struct ConvertArgs {
     /// Write every network of the checkpoint.
     #[arg(long)]
     pub all: bool,
+    /// A display name stored with the model; the window shows it as the view's title
+    /// (e.g. "toyfaces StyleGAN2"). Default: keep the source's title, if any.
+    #[arg(long)]
+    pub title: Option<String>,
 }
 
 pub fn run(args: ConvertArgs) -> anyhow::Result<()> {
-    let ckpt = Checkpoint::open(&args.file).map_err(plain)?;
+    let mut ckpt = Checkpoint::open(&args.file).map_err(plain)?;
+    if let Some(title) = &args.title {
+        let title = title.trim();
+        anyhow::ensure!(!title.is_empty(), "--title: the title is empty");
+        ckpt.title = Some(title.to_string());
+    }
     let keys: Vec<String> = if args.all {
         ckpt.networks.iter().map(|n| n.key.clone()).collect()
     } else if args.networks.is_empty() {
@@ -38,6 +47,9 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<()> {
     ckpt.save_safetensors(&args.out, &key_refs).map_err(plain)?;
     let size = std::fs::metadata(&args.out).map(|m| m.len()).unwrap_or(0);
     println!("wrote {} ({} bytes):", args.out.display(), thousands(size as usize));
+    if let Some(title) = &ckpt.title {
+        println!("  title: {title}");
+    }
     for key in &keys {
         if let Some(n) = ckpt.network(key) {
             println!("  {key}: {} ({}), {} parameters", n.class_name, n.description(), thousands(n.num_params()));

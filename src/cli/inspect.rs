@@ -106,6 +106,9 @@ pub fn report_text(ckpt: &Checkpoint, networks: &[&Network]) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let _ = writeln!(s, "{}: {}", ckpt.path.display(), format_name(&ckpt.format));
+    if let Some(title) = &ckpt.title {
+        let _ = writeln!(s, "title: {title}");
+    }
     if let Some(Value::Object(t)) = &ckpt.training_set_kwargs {
         let field = |k: &str| match t.get(k) {
             Some(Value::String(v)) => v.clone(),
@@ -231,6 +234,7 @@ pub fn report_json(ckpt: &Checkpoint, networks: &[&Network]) -> Value {
     json!({
         "file": ckpt.path.display().to_string(),
         "format": format,
+        "title": ckpt.title,
         "training_set_kwargs": ckpt.training_set_kwargs,
         "networks": networks.iter().map(|n| network_json(n)).collect::<Vec<_>>(),
     })

@@ -158,6 +158,7 @@ mod tests {
             num_ws: if sg3 { 16 } else { 10 },
             has_noise: !sg3,
             has_input_transform: sg3,
+            title: None,
         }
     }
 

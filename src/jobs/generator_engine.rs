@@ -34,6 +34,7 @@ impl GeneratorEngine {
     pub fn open(path: &Path, device: &Device) -> Result<Self> {
         let checkpoint = Checkpoint::open(path)?;
         let generator = checkpoint.load_generator(device)?;
+        let title = checkpoint.title.clone();
         drop(checkpoint); // the host copy of the weights is no longer needed
         let c = generator.config();
         let info = NetworkInfo {
@@ -47,6 +48,7 @@ impl GeneratorEngine {
             num_ws: c.num_ws(),
             has_noise: c.has_noise(),
             has_input_transform: c.has_input_transform(),
+            title,
         };
         Ok(Self { info, generator, device: device.clone() })
     }

@@ -58,6 +58,7 @@ impl GpuGeneratorEngine {
             num_ws: config.num_ws(),
             has_noise: config.has_noise(),
             has_input_transform: config.has_input_transform(),
+            title: checkpoint.title.clone(),
         };
         Ok(Self { info, engine, w_avg, pixels })
     }

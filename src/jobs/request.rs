@@ -80,11 +80,16 @@ pub struct NetworkInfo {
     pub num_ws: usize,
     pub has_noise: bool,
     pub has_input_transform: bool,
+    /// The display name stored with the model (`convert --title`), if any.
+    pub title: Option<String>,
 }
 
 impl NetworkInfo {
-    /// The file name, for titles.
+    /// The model's stored title, else the file name, for titles.
     pub fn name(&self) -> String {
+        if let Some(title) = &self.title {
+            return title.clone();
+        }
         self.path.file_name().map_or_else(|| self.path.display().to_string(), |n| n.to_string_lossy().into_owned())
     }
 }

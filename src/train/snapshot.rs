@@ -175,8 +175,13 @@ pub fn write_snapshot(
             }),
         },
     ];
-    let ckpt =
-        Checkpoint { path: PathBuf::from(path), format: CheckpointFormat::Safetensors, networks, training_set_kwargs };
+    let ckpt = Checkpoint {
+        path: PathBuf::from(path),
+        format: CheckpointFormat::Safetensors,
+        networks,
+        training_set_kwargs,
+        title: None,
+    };
     ckpt.save_safetensors(path, &[])
 }
 

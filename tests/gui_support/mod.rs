@@ -94,6 +94,7 @@ pub fn fake_loader(renders: Arc<AtomicUsize>) -> Arc<dyn EngineLoader> {
             num_ws: if sg3 { 16 } else { 10 },
             has_noise: !sg3,
             has_input_transform: sg3,
+            title: None,
         };
         Ok(Box::new(FakeEngine { info, delay, renders: Arc::clone(&renders) }))
     })

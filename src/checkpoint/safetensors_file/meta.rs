@@ -15,6 +15,9 @@ pub struct FileMeta {
     pub source: SourceMeta,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub training_set_kwargs: Option<Value>,
+    /// A display name for the model (`convert --title`), shown as the window's view title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -30,7 +30,8 @@
 //!     ]
 //!   }],
 //!   "source": {"file": "network-snapshot-000100.pkl", "format": "nvidia-pickle", "protocol": 4},
-//!   "training_set_kwargs": { ... }  // when the source had them
+//!   "training_set_kwargs": { ... }, // when the source had them
+//!   "title": "toyfaces StyleGAN2"   // optional display name (`convert --title`)
 //! }
 //! ```
 //!

@@ -60,6 +60,7 @@ pub fn read_safetensors(data: &[u8], path: &Path) -> Result<Checkpoint> {
         format: CheckpointFormat::Safetensors,
         networks,
         training_set_kwargs: meta.training_set_kwargs,
+        title: meta.title,
     })
 }
 

@@ -105,6 +105,7 @@ pub fn write_safetensors(ckpt: &Checkpoint, keys: &[&str], out: &Path) -> Result
             protocol,
         },
         training_set_kwargs: ckpt.training_set_kwargs.clone(),
+        title: ckpt.title.clone(),
     };
     let text = serde_json::to_string(&meta).map_err(|e| Error::Format(format!("metadata as JSON: {e}")))?;
     let metadata = HashMap::from([(METADATA_KEY.to_string(), text)]);

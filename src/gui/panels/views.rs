@@ -63,9 +63,9 @@ fn view_pane(ui: &mut egui::Ui, app: &mut ExplorerApp, side: Side, rect: Rect) {
         let view = app.view(side);
         let name = view.path().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());
         match (&view.status, name) {
-            (ViewStatus::Ready(info), Some(name)) => {
+            (ViewStatus::Ready(info), Some(_)) => {
                 let gpu = if view.frame.is_some() { " · GPU" } else { "" };
-                format!("{} · {} {}² · {name}{gpu}", side.name(), info.family, info.resolution)
+                format!("{} · {} {}² · {}{gpu}", side.name(), info.family, info.resolution, info.name())
             }
             (_, Some(name)) => format!("{} · {name}", side.name()),
             (_, None) => format!("{} · no network", side.name()),
