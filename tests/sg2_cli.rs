@@ -267,6 +267,7 @@ fn conditional_network(out: &Path) -> PathBuf {
             init_kwargs: serde_json::Value::Null,
         }],
         training_set_kwargs: None,
+        title: None,
     };
     ckpt.save_safetensors(&file, &["G_ema"]).unwrap();
     file
