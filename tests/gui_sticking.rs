@@ -83,6 +83,7 @@ fn every_view_arrives_for_stylegan2_and_stylegan3_side_by_side() {
         assert_eq!(r.textures.len(), 3, "centre, average, difference");
         assert_eq!(r.textures[0].1.size(), [64, 64]);
         assert!(r.outcome.notes[0].contains("sharpness"));
+        assert!(r.outcome.notes[1].contains("% retained"), "{:?}", r.outcome.notes);
     }
 
     // A slice: SG2 cannot translate its input (the error says why), SG3 can.

@@ -10,6 +10,7 @@ use candle_core::Device;
 use crate::analysis::sticking::avg_spectra::{AvgSpectraOptions, average_spectrum};
 use crate::analysis::sticking::error_map::equivariance_error_map;
 use crate::analysis::sticking::float_image::{FloatImage, heatmap};
+use crate::analysis::sticking::hf_energy;
 use crate::analysis::sticking::layer_view::{LayerViewOptions, layer_image, layer_stats, selection};
 use crate::analysis::sticking::neighbourhood::{NeighbourhoodOptions, neighbourhood_average};
 use crate::analysis::sticking::residual::untransform_residual;
@@ -164,6 +165,13 @@ impl StickingJob {
                     sharp(&n.center),
                     sharp(&n.average),
                     100.0 * sharp(&n.average) / sharp(&n.center).max(1e-12)
+                ));
+                let cutoff = hf_energy::DEFAULT_CUTOFF;
+                out.notes.push(format!(
+                    "high-frequency energy (above {cutoff} of Nyquist): centre {:.3e}, average {:.3e} ({:.1}% retained)",
+                    hf_energy::high_frequency_energy(&n.center, cutoff),
+                    hf_energy::high_frequency_energy(&n.average, cutoff),
+                    100.0 * hf_energy::retained_high_frequency(&n.center, &n.average, cutoff)
                 ));
             }
             StickingView::Slice { frames, translate_px, rotate_deg, to_seed, line } => {

@@ -9,6 +9,7 @@
 //! | [`error_map`] | equivariance error map `|G(t[z]) − t[G(z)]|` |
 //! | [`layer_view`] | layer inspector: channel selection, statistics, image (reference §1.2 steps 8–10) |
 //! | [`spectrum`] | the FFT view (step 11), CPU reference |
+//! | [`hf_energy`] | high-frequency energy left in an average (the neighbourhood view's figure) |
 //! | [`avg_spectra`] | average power spectrum of many images (`avg_spectra.py`) |
 //! | [`animation`] | GIF and MP4 export |
 //! | [`float_image`], [`fft2`], [`kaiser`], [`viridis`], [`plot`] | shared pieces |
@@ -18,6 +19,7 @@ pub mod avg_spectra;
 pub mod error_map;
 pub mod fft2;
 pub mod float_image;
+pub mod hf_energy;
 pub mod kaiser;
 pub mod layer_view;
 pub mod neighbourhood;
