@@ -40,8 +40,16 @@ fn harness(files: Vec<std::path::PathBuf>) -> Harness<'static, ExplorerApp> {
     h.step();
     // The section starts closed.
     assert!(h.query_by_label(panel::SEFA).is_none());
+    // Open it once the network has loaded: the click is a pointer event at the header's place,
+    // and the Network section grows when the file arrives, which moved the header under a click
+    // sent earlier (a CI flake).
+    wait_image(&mut h, 1);
     h.get_by_label(stylescope::gui::panels::controls_pane::DIRECTIONS).click();
     h.run_steps(2);
+    assert!(h.query_by_label(panel::SEFA).is_some(), "the Directions section did not open");
+    // Opening starts SeFa (the default method); until it ends, other runs are disabled and its
+    // sliders are still to push the controls below down.
+    wait_set(&mut h, "SeFa");
     h
 }
 
