@@ -224,9 +224,10 @@ fn snapshot_stylegan2_and_stylegan3_fixtures() {
     let sg3 = require_fixture!("sg3r_64");
     let mut h = harness(vec![sg2.join("network.pkl"), sg3.join("network.pkl")], true);
     h.step();
-    h.get_by_label("Performance").click();
     wait_image(&mut h, Side::Left, 1);
     wait_image(&mut h, Side::Right, 1);
+    // After loading, so that the header is where the click lands (see gui_directions).
+    h.get_by_label("Performance").click();
     h.state_mut().queue(Command::SetDifference(true));
     h.state_mut().settings.shared.plane.set_seed(85);
     wait_image(&mut h, Side::Left, 2);
