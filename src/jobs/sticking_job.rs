@@ -160,18 +160,17 @@ impl StickingJob {
                     }
                     acc / (img.channels * img.height * (img.width - 1)) as f64
                 };
+                let (sharp_c, sharp_a) = (sharp(&n.center), sharp(&n.average));
                 out.notes.push(format!(
-                    "sharpness (mean |horizontal gradient|): centre {:.4}, average {:.4} ({:.0}%)",
-                    sharp(&n.center),
-                    sharp(&n.average),
-                    100.0 * sharp(&n.average) / sharp(&n.center).max(1e-12)
+                    "sharpness (mean |horizontal gradient|): centre {sharp_c:.4}, average {sharp_a:.4} ({:.0}%)",
+                    100.0 * sharp_a / sharp_c.max(1e-12)
                 ));
                 let cutoff = hf_energy::DEFAULT_CUTOFF;
+                let hf_c = hf_energy::high_frequency_energy(&n.center, cutoff);
+                let hf_a = hf_energy::high_frequency_energy(&n.average, cutoff);
                 out.notes.push(format!(
-                    "high-frequency energy (above {cutoff} of Nyquist): centre {:.3e}, average {:.3e} ({:.1}% retained)",
-                    hf_energy::high_frequency_energy(&n.center, cutoff),
-                    hf_energy::high_frequency_energy(&n.average, cutoff),
-                    100.0 * hf_energy::retained_high_frequency(&n.center, &n.average, cutoff)
+                    "high-frequency energy (above {cutoff} of Nyquist): centre {hf_c:.3e}, average {hf_a:.3e} ({:.1}% retained)",
+                    100.0 * hf_energy::retained_share(hf_c, hf_a)
                 ));
             }
             StickingView::Slice { frames, translate_px, rotate_deg, to_seed, line } => {

@@ -41,8 +41,12 @@ pub fn high_frequency_energy(img: &FloatImage, cutoff: f64) -> f64 {
 /// The share of `single`'s high-frequency energy left in `average` (1 = as sharp, 0 = all blurred
 /// away); 0 when `single` has none.
 pub fn retained_high_frequency(single: &FloatImage, average: &FloatImage, cutoff: f64) -> f64 {
-    let s = high_frequency_energy(single, cutoff);
-    if s <= 0.0 { 0.0 } else { high_frequency_energy(average, cutoff) / s }
+    retained_share(high_frequency_energy(single, cutoff), high_frequency_energy(average, cutoff))
+}
+
+/// [`retained_high_frequency`] from energies already computed.
+pub fn retained_share(single_energy: f64, average_energy: f64) -> f64 {
+    if single_energy <= 0.0 { 0.0 } else { average_energy / single_energy }
 }
 
 #[cfg(test)]
