@@ -3,7 +3,8 @@
 //! activation patterns) against exact references: the penalties themselves evaluated in float64
 //! and differentiated by central differences in parameter space with a tiny step (no kink is
 //! crossed), along random directions over all parameters and along random directions within each
-//! parameter tensor. The trainer runs in float32, as in training.
+//! parameter tensor. The main losses (Gmain through a fixed D, Dmain) are checked the same way.
+//! The trainer runs in float32, as in training.
 
 use std::collections::BTreeMap;
 
@@ -14,7 +15,8 @@ use stylescope::nn::random_state::RandomState;
 use stylescope::nn::stylegan2::{Sg2Hyper, init::random_weights as g_init};
 use stylescope::nn::weights::Weights;
 use stylescope::train::forward::{
-    GenInputs, Mixing, build_discriminator, build_generator, run_discriminator, run_mapping, run_synthesis,
+    GenInputs, Mixing, build_discriminator, build_generator, run_discriminator, run_generator, run_mapping,
+    run_synthesis, softplus,
 };
 use stylescope::train::params::{ParamSet, is_generator_buffer};
 use stylescope::train::path_length::{PL_STEP, PlSettings, path_length};
@@ -257,4 +259,113 @@ fn path_length_gradient_matches_the_exact_gradient() {
             compare(name, &base, &params, &grad, &|m| pl_loss(&config, m, &x64, &y, pl_mean, weight, decay), &mut rng);
         assert!(a < 1e-2 && b < 1e-2, "{name}: relative errors {a}, {b}");
     }
+}
+
+/// A tiny StyleGAN2 generator and discriminator at 16², with non-trivial biases.
+fn gan(seed: u32) -> (GeneratorConfig, Map, DiscriminatorConfig, Map) {
+    let h = Sg2Hyper {
+        z_dim: 8,
+        w_dim: 8,
+        img_resolution: 16,
+        mapping_layers: 2,
+        channel_base: 64,
+        channel_max: 8,
+        ..Default::default()
+    };
+    let g_config = h.config().unwrap();
+    let mut rng = RandomState::new(seed);
+    let g = perturbed(g_init(&g_config, seed, &Device::Cpu).unwrap().into_map(), &mut rng);
+    let dh = DiscriminatorHyper {
+        img_resolution: 16,
+        channel_base: 64,
+        channel_max: 8,
+        mbstd_group_size: Some(2),
+        ..Default::default()
+    };
+    let d_config = dh.config().unwrap();
+    let d = perturbed(d_init(&d_config, seed + 1, &Device::Cpu).unwrap().into_map(), &mut rng);
+    (GeneratorConfig::StyleGan2(g_config), g, d_config, d)
+}
+
+fn gen_inputs(dt: DType, seed: u32) -> GenInputs {
+    let mut rng = RandomState::new(seed);
+    GenInputs {
+        z: randn(&mut rng, &[4, 8], 1.0).to_dtype(dt).unwrap(),
+        c: None,
+        mixing: Some(Mixing { cutoff: 3, z2: randn(&mut rng, &[4, 8], 1.0).to_dtype(dt).unwrap() }),
+        noise_seed: 5,
+    }
+}
+
+/// NVIDIA's Gmain loss, `mean softplus(−D(G(z)))`, in the dtype of the weights.
+fn gmain_loss(g_config: &GeneratorConfig, g: &Map, d_config: &DiscriminatorConfig, d: &Map, x: &GenInputs) -> Tensor {
+    let g = build_generator(g_config, &Weights::new(g.clone()), &Device::Cpu).unwrap();
+    let d = build_discriminator(d_config, &Weights::new(d.clone())).unwrap();
+    let (img, _) = run_generator(&g, x, None).unwrap();
+    softplus(&run_discriminator(&d, &img, None, 0.0).unwrap().neg().unwrap()).unwrap().mean_all().unwrap()
+}
+
+/// The generator's main loss differentiated as the trainer does it (float32 autograd through G and
+/// a detached D, the minibatch-std layer coupling the samples) against float64 central differences.
+/// The regulariser tests above do not cover this: their references take D's input gradient from
+/// the same autograd.
+#[test]
+fn gmain_gradient_matches_the_exact_gradient() {
+    let (g_config, g, d_config, d) = gan(21);
+    let ps = ParamSet::new(to(&g, DType::F32), |k| !is_generator_buffer(k)).unwrap();
+    let x32 = gen_inputs(DType::F32, 22);
+    let generator = build_generator(&g_config, &ps.tracked(), &Device::Cpu).unwrap();
+    let disc = build_discriminator(&d_config, &Weights::new(to(&d, DType::F32))).unwrap();
+    let (img, _) = run_generator(&generator, &x32, None).unwrap();
+    let loss = softplus(&run_discriminator(&disc, &img, None, 0.0).unwrap().neg().unwrap()).unwrap().mean_all().unwrap();
+    let x64 = gen_inputs(DType::F64, 22);
+    let reference = flat(&gmain_loss(&g_config, &g, &d_config, &d, &x64))[0];
+    assert!((flat(&loss)[0] - reference).abs() < 1e-4 * reference.abs().max(1.0), "loss {loss} vs {reference}");
+    let grad = gradient(&ps, &loss);
+    let params: Vec<String> = ps.params.keys().cloned().collect();
+    let (a, b) = compare(
+        "Gmain, StyleGAN2 16² through a resnet D",
+        &g,
+        &params,
+        &grad,
+        &|m| flat(&gmain_loss(&g_config, m, &d_config, &d, &x64))[0],
+        &mut RandomState::new(23),
+    );
+    assert!(a < 1e-2 && b < 1e-2, "Gmain: relative errors {a}, {b}");
+}
+
+/// NVIDIA's Dmain loss, `mean softplus(D(G(z))) + mean softplus(−D(x))`, with G's images fixed.
+fn dmain_loss(d_config: &DiscriminatorConfig, d: &Map, fake: &Tensor, real: &Tensor) -> Tensor {
+    let d = build_discriminator(d_config, &Weights::new(d.clone())).unwrap();
+    let f = softplus(&run_discriminator(&d, fake, None, 0.0).unwrap()).unwrap().mean_all().unwrap();
+    let r = softplus(&run_discriminator(&d, real, None, 0.0).unwrap().neg().unwrap()).unwrap().mean_all().unwrap();
+    (f + r).unwrap()
+}
+
+#[test]
+fn dmain_gradient_matches_the_exact_gradient() {
+    let (g_config, g, d_config, d) = gan(31);
+    let generator = build_generator(&g_config, &Weights::new(g), &Device::Cpu).unwrap();
+    let (fake, _) = run_generator(&generator, &gen_inputs(DType::F64, 32), None).unwrap();
+    let real = randn(&mut RandomState::new(33), &[4, 3, 16, 16], 0.5);
+    let ps = ParamSet::new(to(&d, DType::F32), |k| d_config.is_trainable(k)).unwrap();
+    let (f32_fake, f32_real) = (fake.to_dtype(DType::F32).unwrap(), real.to_dtype(DType::F32).unwrap());
+    let disc = build_discriminator(&d_config, &ps.tracked()).unwrap();
+    let f = softplus(&run_discriminator(&disc, &f32_fake, None, 0.0).unwrap()).unwrap().mean_all().unwrap();
+    let r = softplus(&run_discriminator(&disc, &f32_real, None, 0.0).unwrap().neg().unwrap())
+        .unwrap()
+        .mean_all()
+        .unwrap();
+    let loss = (f + r).unwrap();
+    let grad = gradient(&ps, &loss);
+    let params: Vec<String> = ps.params.keys().cloned().collect();
+    let (a, b) = compare(
+        "Dmain, resnet D 16², group 2",
+        &d,
+        &params,
+        &grad,
+        &|m| flat(&dmain_loss(&d_config, m, &fake, &real))[0],
+        &mut RandomState::new(34),
+    );
+    assert!(a < 1e-2 && b < 1e-2, "Dmain: relative errors {a}, {b}");
 }
