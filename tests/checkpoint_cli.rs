@@ -131,8 +131,7 @@ fn convert_stores_a_title_that_inspect_shows_and_a_reconversion_keeps() {
     assert_eq!(network(&inspect_json(&again), "G_ema"), network(&inspect_json(&pkl), "G_ema"));
 
     let empty = tmp.join("empty.safetensors");
-    let out =
-        stylescope(&["convert", pkl.to_str().unwrap(), "--out", empty.to_str().unwrap(), "--title", "  "]);
+    let out = stylescope(&["convert", pkl.to_str().unwrap(), "--out", empty.to_str().unwrap(), "--title", "  "]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--title: the title is empty"));
     assert!(!empty.exists(), "nothing written on a refused title");

@@ -317,7 +317,8 @@ fn gmain_gradient_matches_the_exact_gradient() {
     let generator = build_generator(&g_config, &ps.tracked(), &Device::Cpu).unwrap();
     let disc = build_discriminator(&d_config, &Weights::new(to(&d, DType::F32))).unwrap();
     let (img, _) = run_generator(&generator, &x32, None).unwrap();
-    let loss = softplus(&run_discriminator(&disc, &img, None, 0.0).unwrap().neg().unwrap()).unwrap().mean_all().unwrap();
+    let loss =
+        softplus(&run_discriminator(&disc, &img, None, 0.0).unwrap().neg().unwrap()).unwrap().mean_all().unwrap();
     let x64 = gen_inputs(DType::F64, 22);
     let reference = flat(&gmain_loss(&g_config, &g, &d_config, &d, &x64))[0];
     assert!((flat(&loss)[0] - reference).abs() < 1e-4 * reference.abs().max(1.0), "loss {loss} vs {reference}");
@@ -352,10 +353,8 @@ fn dmain_gradient_matches_the_exact_gradient() {
     let (f32_fake, f32_real) = (fake.to_dtype(DType::F32).unwrap(), real.to_dtype(DType::F32).unwrap());
     let disc = build_discriminator(&d_config, &ps.tracked()).unwrap();
     let f = softplus(&run_discriminator(&disc, &f32_fake, None, 0.0).unwrap()).unwrap().mean_all().unwrap();
-    let r = softplus(&run_discriminator(&disc, &f32_real, None, 0.0).unwrap().neg().unwrap())
-        .unwrap()
-        .mean_all()
-        .unwrap();
+    let r =
+        softplus(&run_discriminator(&disc, &f32_real, None, 0.0).unwrap().neg().unwrap()).unwrap().mean_all().unwrap();
     let loss = (f + r).unwrap();
     let grad = gradient(&ps, &loss);
     let params: Vec<String> = ps.params.keys().cloned().collect();
