@@ -66,7 +66,7 @@ impl Activation {
         match self {
             Self::Lrelu => 0.2,
             Self::Elu => 1.0,
-            Self::Selu => 1.6732632423543772848170429916717,
+            Self::Selu => 1.673_263_242_354_377_2,
             _ => 0.0,
         }
     }
