@@ -208,40 +208,10 @@ fn path_length_gradient_matches_the_exact_gradient() {
         ("path length, StyleGAN2 16², no clamp", None, 11u32),
         ("path length, StyleGAN2 16², clamp 0.5", Some(0.5), 12),
     ] {
-        let h = Sg2Hyper {
-            z_dim: 8,
-            w_dim: 8,
-            img_resolution: 16,
-            mapping_layers: 2,
-            channel_base: 64,
-            channel_max: 8,
-            conv_clamp: clamp,
-            ..Default::default()
-        };
-        let config = GeneratorConfig::StyleGan2(h.config().unwrap());
         let mut rng = RandomState::new(seed);
-        let base = perturbed(
-            g_init(
-                match &config {
-                    GeneratorConfig::StyleGan2(c) => c,
-                    GeneratorConfig::StyleGan3(_) => unreachable!(),
-                },
-                seed,
-                &Device::Cpu,
-            )
-            .unwrap()
-            .into_map(),
-            &mut rng,
-        );
+        let (config, base) = tiny_generator(clamp, seed, &mut rng);
         let n = 4;
-        let inputs = |dt: DType, rng: &mut RandomState| GenInputs {
-            z: randn(rng, &[n, 8], 1.0).to_dtype(dt).unwrap(),
-            c: None,
-            mixing: Some(Mixing { cutoff: 3, z2: randn(rng, &[n, 8], 1.0).to_dtype(dt).unwrap() }),
-            noise_seed: 77,
-        };
-        let x64 = inputs(DType::F64, &mut RandomState::new(seed + 1));
-        let x32 = inputs(DType::F32, &mut RandomState::new(seed + 1));
+        let (x64, x32) = (gen_inputs(DType::F64, seed + 1), gen_inputs(DType::F32, seed + 1));
         let y = (randn(&mut rng, &[n, 3, 16, 16], 1.0) / 16.0).unwrap();
         let (pl_mean, weight, decay) = (0.3, 2.0, 0.01);
         let ps = ParamSet::new(to(&base, DType::F32), |k| !is_generator_buffer(k)).unwrap();
@@ -261,8 +231,8 @@ fn path_length_gradient_matches_the_exact_gradient() {
     }
 }
 
-/// A tiny StyleGAN2 generator and discriminator at 16², with non-trivial biases.
-fn gan(seed: u32) -> (GeneratorConfig, Map, DiscriminatorConfig, Map) {
+/// A tiny StyleGAN2 generator at 16² (z and w of 8), with non-trivial biases and noise strengths.
+fn tiny_generator(conv_clamp: Option<f64>, seed: u32, rng: &mut RandomState) -> (GeneratorConfig, Map) {
     let h = Sg2Hyper {
         z_dim: 8,
         w_dim: 8,
@@ -270,11 +240,29 @@ fn gan(seed: u32) -> (GeneratorConfig, Map, DiscriminatorConfig, Map) {
         mapping_layers: 2,
         channel_base: 64,
         channel_max: 8,
+        conv_clamp,
         ..Default::default()
     };
-    let g_config = h.config().unwrap();
+    let config = h.config().unwrap();
+    let map = perturbed(g_init(&config, seed, &Device::Cpu).unwrap().into_map(), rng);
+    (GeneratorConfig::StyleGan2(config), map)
+}
+
+/// Four latents (with style mixing from layer 3) for [`tiny_generator`], in `dt`.
+fn gen_inputs(dt: DType, seed: u32) -> GenInputs {
     let mut rng = RandomState::new(seed);
-    let g = perturbed(g_init(&g_config, seed, &Device::Cpu).unwrap().into_map(), &mut rng);
+    GenInputs {
+        z: randn(&mut rng, &[4, 8], 1.0).to_dtype(dt).unwrap(),
+        c: None,
+        mixing: Some(Mixing { cutoff: 3, z2: randn(&mut rng, &[4, 8], 1.0).to_dtype(dt).unwrap() }),
+        noise_seed: 77,
+    }
+}
+
+/// [`tiny_generator`] and a resnet discriminator at 16² (minibatch-std groups of 2).
+fn gan(seed: u32) -> (GeneratorConfig, Map, DiscriminatorConfig, Map) {
+    let mut rng = RandomState::new(seed);
+    let (g_config, g) = tiny_generator(None, seed, &mut rng);
     let dh = DiscriminatorHyper {
         img_resolution: 16,
         channel_base: 64,
@@ -284,23 +272,19 @@ fn gan(seed: u32) -> (GeneratorConfig, Map, DiscriminatorConfig, Map) {
     };
     let d_config = dh.config().unwrap();
     let d = perturbed(d_init(&d_config, seed + 1, &Device::Cpu).unwrap().into_map(), &mut rng);
-    (GeneratorConfig::StyleGan2(g_config), g, d_config, d)
+    (g_config, g, d_config, d)
 }
 
-fn gen_inputs(dt: DType, seed: u32) -> GenInputs {
-    let mut rng = RandomState::new(seed);
-    GenInputs {
-        z: randn(&mut rng, &[4, 8], 1.0).to_dtype(dt).unwrap(),
-        c: None,
-        mixing: Some(Mixing { cutoff: 3, z2: randn(&mut rng, &[4, 8], 1.0).to_dtype(dt).unwrap() }),
-        noise_seed: 5,
-    }
-}
-
-/// NVIDIA's Gmain loss, `mean softplus(−D(G(z)))`, in the dtype of the weights.
-fn gmain_loss(g_config: &GeneratorConfig, g: &Map, d_config: &DiscriminatorConfig, d: &Map, x: &GenInputs) -> Tensor {
-    let g = build_generator(g_config, &Weights::new(g.clone()), &Device::Cpu).unwrap();
-    let d = build_discriminator(d_config, &Weights::new(d.clone())).unwrap();
+/// NVIDIA's Gmain loss, `mean softplus(−D(G(z)))`, computed as the trainer does, in the weights' dtype.
+fn gmain_loss(
+    g_config: &GeneratorConfig,
+    g: Weights,
+    d_config: &DiscriminatorConfig,
+    d: Weights,
+    x: &GenInputs,
+) -> Tensor {
+    let g = build_generator(g_config, &g, &Device::Cpu).unwrap();
+    let d = build_discriminator(d_config, &d).unwrap();
     let (img, _) = run_generator(&g, x, None).unwrap();
     softplus(&run_discriminator(&d, &img, None, 0.0).unwrap().neg().unwrap()).unwrap().mean_all().unwrap()
 }
@@ -314,13 +298,9 @@ fn gmain_gradient_matches_the_exact_gradient() {
     let (g_config, g, d_config, d) = gan(21);
     let ps = ParamSet::new(to(&g, DType::F32), |k| !is_generator_buffer(k)).unwrap();
     let x32 = gen_inputs(DType::F32, 22);
-    let generator = build_generator(&g_config, &ps.tracked(), &Device::Cpu).unwrap();
-    let disc = build_discriminator(&d_config, &Weights::new(to(&d, DType::F32))).unwrap();
-    let (img, _) = run_generator(&generator, &x32, None).unwrap();
-    let loss =
-        softplus(&run_discriminator(&disc, &img, None, 0.0).unwrap().neg().unwrap()).unwrap().mean_all().unwrap();
+    let loss = gmain_loss(&g_config, ps.tracked(), &d_config, Weights::new(to(&d, DType::F32)), &x32);
     let x64 = gen_inputs(DType::F64, 22);
-    let reference = flat(&gmain_loss(&g_config, &g, &d_config, &d, &x64))[0];
+    let reference = flat(&gmain_loss(&g_config, Weights::new(g.clone()), &d_config, Weights::new(d.clone()), &x64))[0];
     assert!((flat(&loss)[0] - reference).abs() < 1e-4 * reference.abs().max(1.0), "loss {loss} vs {reference}");
     let grad = gradient(&ps, &loss);
     let params: Vec<String> = ps.params.keys().cloned().collect();
@@ -329,15 +309,16 @@ fn gmain_gradient_matches_the_exact_gradient() {
         &g,
         &params,
         &grad,
-        &|m| flat(&gmain_loss(&g_config, m, &d_config, &d, &x64))[0],
+        &|m| flat(&gmain_loss(&g_config, Weights::new(m.clone()), &d_config, Weights::new(d.clone()), &x64))[0],
         &mut RandomState::new(23),
     );
     assert!(a < 1e-2 && b < 1e-2, "Gmain: relative errors {a}, {b}");
 }
 
-/// NVIDIA's Dmain loss, `mean softplus(D(G(z))) + mean softplus(−D(x))`, with G's images fixed.
-fn dmain_loss(d_config: &DiscriminatorConfig, d: &Map, fake: &Tensor, real: &Tensor) -> Tensor {
-    let d = build_discriminator(d_config, &Weights::new(d.clone())).unwrap();
+/// NVIDIA's Dmain loss, `mean softplus(D(G(z))) + mean softplus(−D(x))` with G's images fixed,
+/// in the weights' dtype.
+fn dmain_loss(d_config: &DiscriminatorConfig, d: Weights, fake: &Tensor, real: &Tensor) -> Tensor {
+    let d = build_discriminator(d_config, &d).unwrap();
     let f = softplus(&run_discriminator(&d, fake, None, 0.0).unwrap()).unwrap().mean_all().unwrap();
     let r = softplus(&run_discriminator(&d, real, None, 0.0).unwrap().neg().unwrap()).unwrap().mean_all().unwrap();
     (f + r).unwrap()
@@ -351,11 +332,7 @@ fn dmain_gradient_matches_the_exact_gradient() {
     let real = randn(&mut RandomState::new(33), &[4, 3, 16, 16], 0.5);
     let ps = ParamSet::new(to(&d, DType::F32), |k| d_config.is_trainable(k)).unwrap();
     let (f32_fake, f32_real) = (fake.to_dtype(DType::F32).unwrap(), real.to_dtype(DType::F32).unwrap());
-    let disc = build_discriminator(&d_config, &ps.tracked()).unwrap();
-    let f = softplus(&run_discriminator(&disc, &f32_fake, None, 0.0).unwrap()).unwrap().mean_all().unwrap();
-    let r =
-        softplus(&run_discriminator(&disc, &f32_real, None, 0.0).unwrap().neg().unwrap()).unwrap().mean_all().unwrap();
-    let loss = (f + r).unwrap();
+    let loss = dmain_loss(&d_config, ps.tracked(), &f32_fake, &f32_real);
     let grad = gradient(&ps, &loss);
     let params: Vec<String> = ps.params.keys().cloned().collect();
     let (a, b) = compare(
@@ -363,7 +340,7 @@ fn dmain_gradient_matches_the_exact_gradient() {
         &d,
         &params,
         &grad,
-        &|m| flat(&dmain_loss(&d_config, m, &fake, &real))[0],
+        &|m| flat(&dmain_loss(&d_config, Weights::new(m.clone()), &fake, &real))[0],
         &mut RandomState::new(34),
     );
     assert!(a < 1e-2 && b < 1e-2, "Dmain: relative errors {a}, {b}");
