@@ -15,8 +15,8 @@ use stylescope::nn::random_state::RandomState;
 use stylescope::nn::stylegan2::{Sg2Hyper, init::random_weights as g_init};
 use stylescope::nn::weights::Weights;
 use stylescope::train::forward::{
-    GenInputs, Mixing, build_discriminator, build_generator, run_discriminator, run_generator, run_mapping,
-    run_synthesis, softplus,
+    GenInputs, Mixing, build_discriminator, build_generator, d_main_loss, g_main_loss, run_discriminator,
+    run_generator, run_mapping, run_synthesis,
 };
 use stylescope::train::params::{ParamSet, is_generator_buffer};
 use stylescope::train::path_length::{PL_STEP, PlSettings, path_length};
@@ -275,7 +275,7 @@ fn gan(seed: u32) -> (GeneratorConfig, Map, DiscriminatorConfig, Map) {
     (g_config, g, d_config, d)
 }
 
-/// NVIDIA's Gmain loss, `mean softplus(−D(G(z)))`, computed as the trainer does, in the weights' dtype.
+/// The trainer's Gmain loss ([`g_main_loss`] of D's logits of G's images), in the weights' dtype.
 fn gmain_loss(
     g_config: &GeneratorConfig,
     g: Weights,
@@ -286,7 +286,7 @@ fn gmain_loss(
     let g = build_generator(g_config, &g, &Device::Cpu).unwrap();
     let d = build_discriminator(d_config, &d).unwrap();
     let (img, _) = run_generator(&g, x, None).unwrap();
-    softplus(&run_discriminator(&d, &img, None, 0.0).unwrap().neg().unwrap()).unwrap().mean_all().unwrap()
+    g_main_loss(&run_discriminator(&d, &img, None, 0.0).unwrap()).unwrap()
 }
 
 /// The generator's main loss differentiated as the trainer does it (float32 autograd through G and
@@ -315,13 +315,12 @@ fn gmain_gradient_matches_the_exact_gradient() {
     assert!(a < 1e-2 && b < 1e-2, "Gmain: relative errors {a}, {b}");
 }
 
-/// NVIDIA's Dmain loss, `mean softplus(D(G(z))) + mean softplus(−D(x))` with G's images fixed,
-/// in the weights' dtype.
+/// The trainer's Dmain loss ([`d_main_loss`] of D's logits) with G's images fixed, in the
+/// weights' dtype.
 fn dmain_loss(d_config: &DiscriminatorConfig, d: Weights, fake: &Tensor, real: &Tensor) -> Tensor {
     let d = build_discriminator(d_config, &d).unwrap();
-    let f = softplus(&run_discriminator(&d, fake, None, 0.0).unwrap()).unwrap().mean_all().unwrap();
-    let r = softplus(&run_discriminator(&d, real, None, 0.0).unwrap().neg().unwrap()).unwrap().mean_all().unwrap();
-    (f + r).unwrap()
+    let logits = |x: &Tensor| run_discriminator(&d, x, None, 0.0).unwrap();
+    d_main_loss(&logits(fake), &logits(real)).unwrap()
 }
 
 #[test]

@@ -145,6 +145,16 @@ pub fn softplus(x: &Tensor) -> Result<Tensor> {
     Ok((x.relu()? + (x.abs()?.neg()?.exp()? + 1.0)?.log()?)?)
 }
 
+/// NVIDIA's non-saturating generator loss: `mean softplus(−D(G(z)))` from D's logits of fakes.
+pub fn g_main_loss(fake_logits: &Tensor) -> Result<Tensor> {
+    Ok(softplus(&fake_logits.neg()?)?.mean_all()?)
+}
+
+/// NVIDIA's discriminator loss: `mean softplus(D(G(z))) + mean softplus(−D(x))`.
+pub fn d_main_loss(fake_logits: &Tensor, real_logits: &Tensor) -> Result<Tensor> {
+    Ok((softplus(fake_logits)?.mean_all()? + softplus(&real_logits.neg()?)?.mean_all()?)?)
+}
+
 /// The mean of a tensor as f64.
 pub fn mean_f64(x: &Tensor) -> Result<f64> {
     Ok(x.to_dtype(DType::F64)?.mean_all()?.to_scalar::<f64>()?)

@@ -11,8 +11,8 @@ use crate::nn::config::{DiscriminatorConfig, GeneratorConfig};
 use crate::nn::random_state::RandomState;
 use crate::train::adam::Adam;
 use crate::train::forward::{
-    EmaUpdates, GenInputs, Mixing, build_discriminator, build_generator, mean_f64, run_discriminator, run_generator,
-    softplus,
+    EmaUpdates, GenInputs, Mixing, build_discriminator, build_generator, d_main_loss, g_main_loss, mean_f64,
+    run_discriminator, run_generator,
 };
 use crate::train::options::Hyper;
 use crate::train::params::ParamSet;
@@ -146,7 +146,7 @@ impl Trainer {
             let d = build_discriminator(&self.d_config, &self.d.detached())?;
             let (img, _) = run_generator(&g, &x_gmain, None)?;
             let logits = run_discriminator(&d, &img, x_gmain.c.as_ref(), blur_sigma)?;
-            let loss = softplus(&logits.neg()?)?.mean_all()?;
+            let loss = g_main_loss(&logits)?;
             stats.loss_g = mean_f64(&loss)?;
             let grads = loss.backward()?;
             self.g_opt.step(&self.g.params, &grads)?;
@@ -189,7 +189,7 @@ impl Trainer {
             let d = build_discriminator(&self.d_config, &self.d.tracked())?;
             let fake = run_discriminator(&d, &img, x_dmain.c.as_ref(), blur_sigma)?;
             let real_logits = run_discriminator(&d, real, real_c, blur_sigma)?;
-            let loss = (softplus(&fake)?.mean_all()? + softplus(&real_logits.neg()?)?.mean_all()?)?;
+            let loss = d_main_loss(&fake, &real_logits)?;
             stats.loss_d = mean_f64(&loss)?;
             stats.scores_fake = mean_f64(&fake)?;
             stats.scores_real = mean_f64(&real_logits)?;
