@@ -90,6 +90,7 @@ fn the_built_in_models_render_the_images_recorded_when_they_shipped() {
                 write_png(&golden, ours);
             }
             let want = read_png(&golden);
+            assert_eq!((want.width, want.height), (ours.width, ours.height), "{}", golden.display());
             let diffs: Vec<u8> = ours.pixels.iter().zip(&want.pixels).map(|(a, b)| a.abs_diff(*b)).collect();
             let max = diffs.iter().copied().max().unwrap_or(0);
             let off = diffs.iter().filter(|&&d| d > 0).count();
@@ -154,6 +155,7 @@ fn the_window_starts_on_the_built_in_models() {
         // The default controls render seed 0 at psi 1: the recorded image.
         let ours = view.image.clone().unwrap();
         let want = read_png(&golden_path(file, 0));
+        assert_eq!((want.width, want.height, want.channels), (ours.width, ours.height, ours.channels), "{file}");
         let max = ours.pixels.iter().zip(&want.pixels).map(|(a, b)| a.abs_diff(*b)).max();
         assert!(max.is_some_and(|m| m <= 2), "{file}: the window's image differs from the recorded one by {max:?}");
     }
