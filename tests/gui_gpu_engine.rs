@@ -150,7 +150,7 @@ fn difference_view_and_save_work_with_gpu_frames() {
     let d = h.state().difference.result.clone().expect("a difference from the GPU frames' pixels");
     assert_eq!(d.max, 0, "the same network and request on both sides");
     let dir = gui_support::temp_dir("gpu-save");
-    h.state_mut().settings.capture_dir = dir.clone();
+    h.state_mut().settings.capture_dir = dir.to_path_buf();
     h.state_mut().queue(Command::SaveImage(Side::Left));
     h.step();
     let saved: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();

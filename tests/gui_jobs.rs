@@ -69,7 +69,7 @@ fn a_metric_from_the_analysis_menu_shows_progress_then_results_side_by_side() {
     let t = require_fixture!("sg3t_64");
     let r = require_fixture!("sg3r_64");
     let out = temp_dir("gui-jobs-result");
-    let analysis = AnalysisOptions { num_samples: 8, batch_size: 4, seed: 3, results_dir: Some(out.clone()) };
+    let analysis = AnalysisOptions { num_samples: 8, batch_size: 4, seed: 3, results_dir: Some(out.to_path_buf()) };
     let (net_t, net_r) = (t.join("network.pkl"), r.join("network.pkl"));
     let mut h = harness(vec![net_t.clone(), net_r.clone()], analysis);
     wait_loaded(&mut h, &Side::BOTH);
@@ -148,7 +148,8 @@ fn a_metric_from_the_analysis_menu_shows_progress_then_results_side_by_side() {
 fn the_window_answers_while_a_metric_runs_and_a_cancelled_metric_writes_nothing() {
     let t = require_fixture!("sg3t_64");
     let out = temp_dir("gui-jobs-cancel");
-    let analysis = AnalysisOptions { num_samples: 50_000, batch_size: 4, seed: 0, results_dir: Some(out.clone()) };
+    let analysis =
+        AnalysisOptions { num_samples: 50_000, batch_size: 4, seed: 0, results_dir: Some(out.to_path_buf()) };
     let mut h = harness(vec![t.join("network.pkl")], analysis);
     wait_loaded(&mut h, &[Side::Left]);
     start_from_menu(&mut h, MetricId::Eqt50kInt, Target::One(Side::Left));
@@ -200,7 +201,7 @@ fn stylegan2_networks_are_greyed_out_with_the_reason() {
     let sg2 = require_fixture!("sg2_64");
     let t = require_fixture!("sg3t_64");
     let out = temp_dir("gui-jobs-sg2");
-    let analysis = AnalysisOptions { results_dir: Some(out.clone()), ..AnalysisOptions::default() };
+    let analysis = AnalysisOptions { results_dir: Some(out.to_path_buf()), ..AnalysisOptions::default() };
     let mut h = harness(vec![sg2.join("network.pkl"), t.join("network.pkl")], analysis);
     wait_loaded(&mut h, &Side::BOTH);
     h.ctx.all_styles_mut(|s| s.interaction.tooltip_delay = 0.0);
@@ -305,7 +306,7 @@ fn earlier_results_of_an_opened_network_are_read_back_into_the_table() {
     .join("\n");
     std::fs::write(out.join("metric-eqt50k_int.jsonl"), text + "\n").unwrap();
 
-    let analysis = AnalysisOptions { results_dir: Some(out.clone()), ..AnalysisOptions::default() };
+    let analysis = AnalysisOptions { results_dir: Some(out.to_path_buf()), ..AnalysisOptions::default() };
     let mut h = harness(vec![net.clone()], analysis);
     wait_loaded(&mut h, &[Side::Left]);
     h.step();
@@ -358,9 +359,9 @@ fn the_results_folder_is_typed_in_the_analysis_menu_and_a_missing_one_is_refused
         "no refusal shown (field holds {field_text:?})"
     );
     // An existing folder is taken.
-    assert_eq!(results_folder::parse(&out.display().to_string()), Ok(Some(out.clone())));
+    assert_eq!(results_folder::parse(&out.display().to_string()), Ok(Some(out.to_path_buf())));
     assert_eq!(results_folder::parse("  "), Ok(None));
-    h.state_mut().settings.analysis.results_dir = Some(out.clone());
+    h.state_mut().settings.analysis.results_dir = Some(out.to_path_buf());
     h.step();
     h.step();
     h.get_by_label(results_folder::NETWORK_FOLDER).click();
