@@ -4,31 +4,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use stylescope::Error;
 use stylescope::checkpoint::{Checkpoint, CheckpointFormat};
-
-/// A fresh scratch folder under the system temp dir, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("stylescope-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-    fn path(&self, file: &str) -> PathBuf {
-        self.0.join(file)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn metadata_json(path: &Path) -> serde_json::Value {
     let bytes = std::fs::read(path).unwrap();
@@ -38,11 +17,11 @@ fn metadata_json(path: &Path) -> serde_json::Value {
 
 fn round_trip(net: &str) {
     let dir = require_fixture!(net);
-    let scratch = Scratch::new(net);
+    let scratch = common::temp_dir(net);
     let pkl = Checkpoint::open(&dir.join("network.pkl")).unwrap();
 
     // Every network: prefixed names.
-    let all = scratch.path("all.safetensors");
+    let all = scratch.join("all.safetensors");
     pkl.save_safetensors(&all, &[]).unwrap();
     let back = Checkpoint::open(&all).unwrap();
     assert_eq!(back.format, CheckpointFormat::Safetensors);
@@ -60,7 +39,7 @@ fn round_trip(net: &str) {
     assert_eq!(meta["networks"][2]["kind"], "generator");
 
     // One network: bare names, and converting the converted file again changes nothing.
-    let one = scratch.path("g_ema.safetensors");
+    let one = scratch.join("g_ema.safetensors");
     pkl.save_safetensors(&one, &["G_ema"]).unwrap();
     let back = Checkpoint::open(&one).unwrap();
     assert_eq!(back.networks.len(), 1);
@@ -70,7 +49,7 @@ fn round_trip(net: &str) {
     let st = safetensors::SafeTensors::deserialize(&bytes).unwrap();
     assert!(st.tensor("mapping.fc0.weight").is_ok());
     assert_eq!(metadata_json(&one)["networks"][0]["prefix"], "");
-    let again = scratch.path("again.safetensors");
+    let again = scratch.join("again.safetensors");
     back.save_safetensors(&again, &[]).unwrap();
     assert_eq!(Checkpoint::open(&again).unwrap().networks, back.networks);
     assert_eq!(metadata_json(&again)["source"]["format"], "safetensors");
@@ -81,7 +60,7 @@ fn round_trip(net: &str) {
     let b = back.weights("G_ema", &dev).unwrap();
     assert_eq!(a.names().collect::<Vec<_>>(), b.names().collect::<Vec<_>>());
     let leftovers: Vec<String> =
-        std::fs::read_dir(&scratch.0).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        std::fs::read_dir(&scratch).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(leftovers.len(), 3, "no temporary files are left behind: {leftovers:?}");
 }
 
@@ -108,19 +87,19 @@ fn plain_safetensors_and_missing_networks_are_clear_errors() {
     assert!(matches!(e.root(), Error::Unsupported(_)), "{e}");
     assert!(e.to_string().contains("state_dict.safetensors") && e.to_string().contains("metadata"), "{e}");
 
-    let scratch = Scratch::new("missing");
+    let scratch = common::temp_dir("missing");
     let pkl = Checkpoint::open(&dir.join("network.pkl")).unwrap();
-    let e = pkl.save_safetensors(&scratch.path("x.safetensors"), &["G_avg"]).unwrap_err();
+    let e = pkl.save_safetensors(&scratch.join("x.safetensors"), &["G_avg"]).unwrap_err();
     assert!(e.to_string().contains("G_avg") && e.to_string().contains("G_ema"), "{e}");
-    assert!(!scratch.path("x.safetensors").exists());
+    assert!(!scratch.join("x.safetensors").exists());
 }
 
 #[test]
 fn corrupted_metadata_is_a_format_error() {
     let dir = require_fixture!("sg3t_64");
-    let scratch = Scratch::new("corrupt");
+    let scratch = common::temp_dir("corrupt");
     let pkl = Checkpoint::open(&dir.join("network.pkl")).unwrap();
-    let out = scratch.path("g.safetensors");
+    let out = scratch.join("g.safetensors");
     pkl.save_safetensors(&out, &["G_ema"]).unwrap();
     let mut bytes = std::fs::read(&out).unwrap();
     // Rename one tensor in the header: the metadata no longer accounts for the file.
@@ -129,7 +108,7 @@ fn corrupted_metadata_is_a_format_error() {
     let renamed = header.replacen("\"mapping.fc0.weight\"", "\"mapping.fcX.weight\"", 1);
     assert_ne!(renamed, header);
     bytes[8..8 + header_len].copy_from_slice(renamed.as_bytes());
-    let bad = scratch.path("bad.safetensors");
+    let bad = scratch.join("bad.safetensors");
     std::fs::write(&bad, &bytes).unwrap();
     let e = Checkpoint::open(&bad).unwrap_err();
     assert!(matches!(e.root(), Error::MissingTensor(n) if n == "mapping.fc0.weight"), "{e}");

@@ -1,20 +1,16 @@
 //! `from-folder`: photos of any size and kind become centre-cropped, resized RGB PNGs in NVIDIA's
 //! format; unreadable files are skipped and named; nothing is written when nothing is readable.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
+mod common;
 
+use std::io::Read;
+use std::path::Path;
+
+use common::temp_dir;
 use image::{ImageBuffer, Luma, Rgb, Rgba};
 use stylescope::progress::{Monitor, Silent};
 use stylescope::train::datasets::convert_folder;
 use stylescope::{Error, Result};
-
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("stylescope-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 fn read_zip(path: &Path) -> Vec<(String, Vec<u8>)> {
     let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
@@ -98,7 +94,6 @@ fn photos_are_cropped_resized_and_listed_in_path_order() {
     let again = dir.join("again.zip");
     convert_folder(&src, 32, &again, &Silent).unwrap();
     assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&again).unwrap());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -121,7 +116,6 @@ fn nothing_readable_is_an_error_naming_the_folder_and_writes_nothing() {
     assert!(e.to_string().contains("missing"), "{e}");
     let e = convert_folder(&src, 100, &out, &Silent).unwrap_err();
     assert!(e.to_string().contains("power of two"), "{e}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 struct Cancelled;
@@ -144,5 +138,4 @@ fn cancelling_writes_nothing() {
     let out = dir.join("out.zip");
     assert!(matches!(convert_folder(&src, 16, &out, &Cancelled), Err(Error::Cancelled)));
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
-    let _ = std::fs::remove_dir_all(&dir);
 }

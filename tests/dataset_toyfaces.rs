@@ -1,20 +1,16 @@
 //! `toyfaces` archives: NVIDIA's dataset format, labels aligned with files, deterministic bytes,
 //! cancellation that leaves nothing behind, and the command line.
 
+mod common;
+
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use common::temp_dir;
 use stylescope::progress::{Monitor, Silent};
 use stylescope::train::datasets::{FACTORS, ToyFaceFactors, ToyFaces};
 use stylescope::{Error, Result};
-
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("stylescope-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 /// A minimal reader of NVIDIA's format: every entry of the archive by name, in archive order.
 fn read_zip(path: &Path) -> Vec<(String, Vec<u8>)> {
@@ -84,7 +80,6 @@ fn archive_is_nvidia_format_with_aligned_labels_and_factors() {
             assert_eq!(img.to_rgb8().into_raw(), toy.render(i).unwrap().pixels, "image {i} differs from its render");
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -107,7 +102,6 @@ fn same_seed_same_bytes_whatever_the_threads_other_seed_other_images() {
         same += (decode_png(ba).to_rgb8() == decode_png(bc).to_rgb8()) as usize;
     }
     assert_eq!(same, 0, "{same} images identical across seeds");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Cancels at the `after`-th progress report.
@@ -142,7 +136,6 @@ fn cancelling_leaves_no_partial_file_and_keeps_an_existing_one() {
     assert!(matches!(toy.write_zip(&out, &monitor), Err(Error::Cancelled)));
     assert_eq!(std::fs::read(&out).unwrap(), b"previous data set");
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -162,7 +155,6 @@ fn bad_settings_are_refused_before_anything_is_written() {
         assert!(e.to_string().contains(message), "{e}");
     }
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -199,5 +191,4 @@ fn command_line_writes_the_archive_and_a_preview() {
     let o = run(&["dataset", "toyfaces", "--count", "10", "--resolution", "30", "--out", out.to_str().unwrap()]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("power of two"));
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -3,6 +3,10 @@
 
 use std::path::PathBuf;
 
+mod temp;
+#[allow(unused_imports)] // each test crate uses what it needs
+pub use temp::{TempDir, temp_dir};
+
 /// The fixtures folder: `$STYLESCOPE_FIXTURES`, else `../shared/fixtures` beside the checkout.
 pub fn fixtures_dir() -> PathBuf {
     match std::env::var_os("STYLESCOPE_FIXTURES") {

@@ -100,37 +100,10 @@ pub fn fake_loader(renders: Arc<AtomicUsize>) -> Arc<dyn EngineLoader> {
     })
 }
 
-/// A temporary folder for one test, removed (with everything in it) when dropped, so that
-/// test runs do not pile folders up in the system's temp folder. Reads as a `Path`.
-#[derive(Debug)]
-pub struct TempDir(PathBuf);
-
-impl std::ops::Deref for TempDir {
-    type Target = Path;
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl AsRef<Path> for TempDir {
-    fn as_ref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A fresh temporary folder for one test (empty: a leftover of the same name is removed first).
-pub fn temp_dir(name: &str) -> TempDir {
-    let dir = std::env::temp_dir().join(format!("stylescope-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    TempDir(dir)
-}
+#[path = "../common/temp.rs"]
+mod temp;
+#[allow(unused_imports)] // each test crate uses what it needs
+pub use temp::{TempDir, temp_dir};
 
 /// Writes a fake network file.
 pub fn fake_network(dir: &Path, name: &str, family: &str, resolution: usize, delay_ms: u64) -> PathBuf {
