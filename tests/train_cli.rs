@@ -111,6 +111,76 @@ fn a_tiny_run_its_snapshot_and_a_resume() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// A generator-only file (what `convert` writes, as the built-in models in `assets/`) is
+/// continued with a new discriminator: G and G_ema start from the file, D from the seed's random
+/// initialisation (the same as a new run's).
+#[test]
+fn resumes_a_generator_only_file_with_a_new_discriminator() {
+    use stylescope::checkpoint::Checkpoint;
+    use stylescope::train::params::is_generator_buffer;
+    let dir = train_util::scratch("cli-g-only");
+    let data = dir.join("discs");
+    toy_data::write_discs(&data, 8, 8, 4);
+    let (data_s, out_s) = (data.to_str().unwrap(), dir.join("runs"));
+    let out_s = out_s.to_str().unwrap();
+    let o = stylescope(&train_args(data_s, out_s, "0.004"));
+    assert!(o.status.success(), "{}", text(&o).1);
+    let first = last_snapshot(&text(&o).0);
+    let g_only = dir.join("g.safetensors");
+    let o = stylescope(&["convert", &first, "--out", g_only.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o).1);
+
+    let mut args = train_args(data_s, out_s, "0.004");
+    args.extend(["--resume", g_only.to_str().unwrap()]);
+    let o = stylescope(&args);
+    let (stdout, stderr) = text(&o);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stderr.contains("holds no discriminator: starting a new one (--cbase 128, --cmax 16)"), "{stderr}");
+    let resumed = last_snapshot(&stdout);
+
+    let (file, first, resumed) = (
+        Checkpoint::open(&g_only).unwrap(),
+        Checkpoint::open(Path::new(&first)).unwrap(),
+        Checkpoint::open(Path::new(&resumed)).unwrap(),
+    );
+    let max_diff = |a: &Checkpoint, ka: &str, b: &Checkpoint, kb: &str| -> f32 {
+        let (na, nb) = (a.network(ka).unwrap(), b.network(kb).unwrap());
+        assert_eq!(na.tensors.len(), nb.tensors.len(), "{ka} vs {kb}");
+        let mut max = 0.0f32;
+        for ((name, ta), (name_b, tb)) in na.tensors.iter().zip(&nb.tensors) {
+            assert_eq!(name, name_b);
+            if is_generator_buffer(name) {
+                continue; // w_avg follows the training forwards
+            }
+            for (x, y) in ta.to_f32_vec().unwrap().iter().zip(tb.to_f32_vec().unwrap()) {
+                assert!(y.is_finite(), "{kb}.{name_b}");
+                max = max.max((x - y).abs());
+            }
+        }
+        max
+    };
+    // One iteration: G_ema's parameters move from the file's by a fraction of a learning rate.
+    let ema = max_diff(&file, "G_ema", &resumed, "G_ema");
+    assert!(ema > 0.0 && ema < 1e-3, "G_ema moved by {ema}");
+    // D: the seed's initial weights after one step in each run (random weights are of order 1).
+    let d = max_diff(&first, "D", &resumed, "D");
+    assert!(d < 0.02, "the new D is not the seed's initial D: {d}");
+
+    // As after NVIDIA's --resume, G_ema has no ramp-up, and continuing that run keeps it so.
+    let rampup = |c: &Checkpoint| c.network("training_state").unwrap().init_kwargs["ema_rampup"].clone();
+    assert_eq!(rampup(&first), serde_json::json!(0.05));
+    assert_eq!(rampup(&resumed), serde_json::Value::Null);
+    let mut args = train_args(data_s, out_s, "0.008");
+    let resumed_path = resumed.path.to_string_lossy().into_owned();
+    args.extend(["--resume", &resumed_path]);
+    let o = stylescope(&args);
+    assert!(o.status.success(), "{}", text(&o).1);
+    let continued = Checkpoint::open(Path::new(&last_snapshot(&text(&o).0))).unwrap();
+    assert_eq!(rampup(&continued), serde_json::Value::Null);
+    assert_eq!(continued.network("training_state").unwrap().init_kwargs["cur_nimg"], 8);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn bad_input_names_the_file() {
     let dir = train_util::scratch("cli-bad");

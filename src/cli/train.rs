@@ -88,7 +88,8 @@ pub struct TrainArgs {
     /// Random seed.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Resume from a stylescope snapshot (exact continuation) or an NVIDIA network pickle.
+    /// Resume from a stylescope snapshot (exact continuation), an NVIDIA network pickle, or a
+    /// generator-only network file (such as `assets/`; a new discriminator is built).
     #[arg(long)]
     pub resume: Option<PathBuf>,
     /// String to include in the run directory name.

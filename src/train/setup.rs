@@ -1,7 +1,8 @@
 //! The networks a run starts from: new ones built from the options (NVIDIA's `train.py`
 //! constructor arguments), a stylescope snapshot (everything restored, so training continues bit
 //! for bit), or an NVIDIA pickle (G, D and G_ema; fresh optimisers; as NVIDIA's `--resume`, no EMA
-//! ramp-up and no blur).
+//! ramp-up and no blur). A network file without a discriminator (a generator exported with
+//! `convert`) is continued like a pickle, with a new discriminator built from the options.
 
 use std::collections::BTreeMap;
 
@@ -109,6 +110,24 @@ fn generator_weights(config: &GeneratorConfig, seed: u64, device: &Device) -> Re
     }
 }
 
+/// A new discriminator for the options, with random weights, and what its snapshots keep.
+fn fresh_discriminator(
+    options: &TrainOptions,
+    d_hyper: &DiscriminatorHyper,
+    c_dim: usize,
+    device: &Device,
+) -> Result<(DiscriminatorConfig, BTreeMap<String, Tensor>, NetworkInfo)> {
+    let config = d_hyper.config()?;
+    let map =
+        crate::nn::discriminator::init::random_weights(&config, stream_seed(options.seed, 0, 102), device)?.into_map();
+    let init_kwargs = json!({
+        "c_dim": c_dim, "img_resolution": d_hyper.img_resolution, "img_channels": d_hyper.img_channels,
+        "channel_base": options.cbase, "channel_max": options.cmax,
+        "block_kwargs": {"freeze_layers": options.freezed}, "mapping_kwargs": {}, "epilogue_kwargs": {"mbstd_group_size": options.mbstd_group},
+    });
+    Ok((config, map, NetworkInfo { class_name: "Discriminator".into(), modules: None, init_kwargs }))
+}
+
 fn adam_pair(hyper: &Hyper) -> (Adam, Adam) {
     let (glr, gbetas) = Hyper::lazy_adam(hyper.glr, hyper.betas, hyper.pl_interval.filter(|_| hyper.pl_weight > 0.0));
     let (dlr, dbetas) = Hyper::lazy_adam(hyper.dlr, hyper.betas, Some(hyper.r1_interval));
@@ -185,11 +204,8 @@ pub fn setup(options: &TrainOptions, hyper: &mut Hyper, ds: &ImageDataset, devic
     let mut notes = Vec::new();
     let Some(path) = &options.resume else {
         let (g_config, g_kwargs) = new_generator(options, hyper, ds, c_dim)?;
-        let d_config = d_hyper.config()?;
         let g_map = generator_weights(&g_config, options.seed, device)?;
-        let d_map =
-            crate::nn::discriminator::init::random_weights(&d_config, stream_seed(options.seed, 0, 102), device)?
-                .into_map();
+        let (d_config, d_map, d_info) = fresh_discriminator(options, &d_hyper, c_dim, device)?;
         let (g_opt, d_opt) = adam_pair(hyper);
         let d_cfg = d_config.clone();
         let trainer = Trainer {
@@ -207,15 +223,10 @@ pub fn setup(options: &TrainOptions, hyper: &mut Hyper, ds: &ImageDataset, devic
             seed: options.seed,
             device: device.clone(),
         };
-        let d_kwargs = json!({
-            "c_dim": c_dim, "img_resolution": ds.resolution, "img_channels": ds.channels,
-            "channel_base": options.cbase, "channel_max": options.cmax,
-            "block_kwargs": {"freeze_layers": options.freezed}, "mapping_kwargs": {}, "epilogue_kwargs": {"mbstd_group_size": options.mbstd_group},
-        });
         return Ok(Setup {
             trainer,
             g_info: NetworkInfo { class_name: "Generator".into(), modules: None, init_kwargs: g_kwargs },
-            d_info: NetworkInfo { class_name: "Discriminator".into(), modules: None, init_kwargs: d_kwargs },
+            d_info,
             resumed: None,
             notes,
         });
@@ -229,17 +240,32 @@ pub fn setup(options: &TrainOptions, hyper: &mut Hyper, ds: &ImageDataset, devic
     let g_config = gen_config("G")
         .or_else(|| gen_config("G_ema"))
         .ok_or_else(|| Error::Format("no generator `G` or `G_ema` to resume from".into()).in_file(path))?;
-    let d_config = match ckpt.network("D").map(|n| &n.kind) {
-        Some(NetworkKind::Discriminator(c)) => c.clone(),
+    // A file without `D` (a generator exported with `convert`, such as the built-in models)
+    // continues with a new discriminator built from the options.
+    let (d_config, d_map, d_info) = match ckpt.network("D").map(|n| &n.kind) {
+        Some(NetworkKind::Discriminator(c)) => (c.clone(), tensors(&ckpt, "D", device)?, info_of(&ckpt, "D")),
         Some(NetworkKind::Other(what)) => return Err(Error::Format(format!("its `D` is {what}")).in_file(path)),
-        _ => return Err(Error::Format("no discriminator `D` to resume from".into()).in_file(path)),
+        Some(NetworkKind::Generator(_)) => {
+            return Err(Error::Format("its `D` is a generator".into()).in_file(path));
+        }
+        None if is_training_snapshot(&ckpt) => {
+            return Err(Error::Format("a training snapshot without its discriminator `D`".into()).in_file(path));
+        }
+        None => {
+            notes.push(format!(
+                "{} holds no discriminator: starting a new one (--cbase {}, --cmax {}).",
+                path.display(),
+                options.cbase,
+                options.cmax
+            ));
+            fresh_discriminator(options, &d_hyper, c_dim, device)?
+        }
     };
     check_fits(&g_config, &d_config, ds, c_dim, options.cfg).map_err(|e| e.in_file(path))?;
     let g_key = if gen_config("G").is_some() { "G" } else { "G_ema" };
     let ema_key = if gen_config("G_ema").is_some() { "G_ema" } else { "G" };
     let g_map = tensors(&ckpt, g_key, device)?;
     let g_ema = tensors(&ckpt, ema_key, device)?;
-    let d_map = tensors(&ckpt, "D", device)?;
     if g_ema.keys().ne(g_map.keys()) {
         return Err(Error::Format("G and G_ema hold different tensors".into()).in_file(path));
     }
@@ -249,6 +275,13 @@ pub fn setup(options: &TrainOptions, hyper: &mut Hyper, ds: &ImageDataset, devic
         // Settings come from the options; the moments and step counts from the snapshot.
         (g_opt.moments, g_opt.step, d_opt.moments, d_opt.step) =
             (r.g_opt.moments, r.g_opt.step, r.d_opt.moments, r.d_opt.step);
+        // A run that began from a pickle or a generator-only file keeps its ramp-up and blur off.
+        if let Some(rampup) = r.ema_rampup {
+            hyper.ema_rampup = rampup;
+        }
+        if let Some(sigma) = r.blur_init_sigma {
+            hyper.blur_init_sigma = sigma;
+        }
         if r.seed != options.seed {
             notes.push(format!(
                 "Resuming with the snapshot's seed {} (not --seed {}), so the run continues exactly.",
@@ -286,5 +319,5 @@ pub fn setup(options: &TrainOptions, hyper: &mut Hyper, ds: &ImageDataset, devic
         seed,
         device: device.clone(),
     };
-    Ok(Setup { trainer, g_info: info_of(&ckpt, g_key), d_info: info_of(&ckpt, "D"), resumed, notes })
+    Ok(Setup { trainer, g_info: info_of(&ckpt, g_key), d_info, resumed, notes })
 }

@@ -171,6 +171,10 @@ pub fn write_snapshot(
                 "cur_tick": progress.cur_tick,
                 "pl_mean": trainer.pl_mean,
                 "seed": trainer.seed,
+                // Off after a pickle or generator-only resume; kept so that its continuation
+                // keeps them off.
+                "ema_rampup": trainer.hyper.ema_rampup,
+                "blur_init_sigma": trainer.hyper.blur_init_sigma,
                 "options": options,
             }),
         },
@@ -193,6 +197,9 @@ pub struct Restored {
     pub progress: Progress,
     pub pl_mean: f64,
     pub seed: u64,
+    /// The run's EMA ramp-up and initial blur (`None` in snapshots written before they were kept).
+    pub ema_rampup: Option<Option<f64>>,
+    pub blur_init_sigma: Option<f64>,
 }
 
 fn u64_of(v: &Value, key: &str) -> Result<u64> {
@@ -245,6 +252,17 @@ pub fn read_state(ckpt: &Checkpoint) -> Result<Restored> {
             },
             pl_mean: s["pl_mean"].as_f64().ok_or_else(|| Error::Format("training state: bad `pl_mean`".into()))?,
             seed: u64_of(s, "seed")?,
+            ema_rampup: match &s["ema_rampup"] {
+                Value::Null if s.get("ema_rampup").is_some() => Some(None),
+                Value::Null => None,
+                v => Some(Some(v.as_f64().ok_or_else(|| Error::Format("training state: bad `ema_rampup`".into()))?)),
+            },
+            blur_init_sigma: match s.get("blur_init_sigma") {
+                None => None,
+                Some(v) => {
+                    Some(v.as_f64().ok_or_else(|| Error::Format("training state: bad `blur_init_sigma`".into()))?)
+                }
+            },
         })
     };
     inner().map_err(|e| e.in_file(&ckpt.path))
