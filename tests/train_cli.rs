@@ -117,7 +117,6 @@ fn a_tiny_run_its_snapshot_and_a_resume() {
 #[test]
 fn resumes_a_generator_only_file_with_a_new_discriminator() {
     use stylescope::checkpoint::Checkpoint;
-    use stylescope::train::params::is_generator_buffer;
     let dir = train_util::scratch("cli-g-only");
     let data = dir.join("discs");
     toy_data::write_discs(&data, 8, 8, 4);
@@ -143,27 +142,11 @@ fn resumes_a_generator_only_file_with_a_new_discriminator() {
         Checkpoint::open(Path::new(&first)).unwrap(),
         Checkpoint::open(Path::new(&resumed)).unwrap(),
     );
-    let max_diff = |a: &Checkpoint, ka: &str, b: &Checkpoint, kb: &str| -> f32 {
-        let (na, nb) = (a.network(ka).unwrap(), b.network(kb).unwrap());
-        assert_eq!(na.tensors.len(), nb.tensors.len(), "{ka} vs {kb}");
-        let mut max = 0.0f32;
-        for ((name, ta), (name_b, tb)) in na.tensors.iter().zip(&nb.tensors) {
-            assert_eq!(name, name_b);
-            if is_generator_buffer(name) {
-                continue; // w_avg follows the training forwards
-            }
-            for (x, y) in ta.to_f32_vec().unwrap().iter().zip(tb.to_f32_vec().unwrap()) {
-                assert!(y.is_finite(), "{kb}.{name_b}");
-                max = max.max((x - y).abs());
-            }
-        }
-        max
-    };
     // One iteration: G_ema's parameters move from the file's by a fraction of a learning rate.
-    let ema = max_diff(&file, "G_ema", &resumed, "G_ema");
+    let (_, ema) = train_util::param_distance(&file, "G_ema", &resumed, "G_ema");
     assert!(ema > 0.0 && ema < 1e-3, "G_ema moved by {ema}");
     // D: the seed's initial weights after one step in each run (random weights are of order 1).
-    let d = max_diff(&first, "D", &resumed, "D");
+    let (_, d) = train_util::param_distance(&first, "D", &resumed, "D");
     assert!(d < 0.02, "the new D is not the seed's initial D: {d}");
 
     // As after NVIDIA's --resume, G_ema has no ramp-up, and continuing that run keeps it so.

@@ -13,7 +13,6 @@ mod train_util;
 use std::path::Path;
 
 use stylescope::checkpoint::Checkpoint;
-use stylescope::train::params::is_generator_buffer;
 use stylescope::train::{NoSink, TrainCfg, TrainOptions, train};
 use train_util::{TestMonitor, scratch, tiny_options};
 
@@ -108,30 +107,10 @@ fn resumes_from_nvidia_pickles() {
         let (old, new) = (Checkpoint::open(&pkl).unwrap(), Checkpoint::open(&out.last_snapshot).unwrap());
         // Parameters only (buffers such as magnitude_ema follow G's training forwards, and the
         // fixtures' were set far from the layers' actual magnitudes).
-        let values = |c: &Checkpoint, key: &str| -> Vec<(String, Vec<f32>)> {
-            let n = c.network(key).unwrap();
-            n.tensors
-                .iter()
-                .filter(|(n, _)| !is_generator_buffer(n))
-                .map(|(n, t)| (n.clone(), t.to_f32_vec().unwrap()))
-                .collect()
-        };
-        let dist = |a: &[(String, Vec<f32>)], b: &[(String, Vec<f32>)]| -> (f64, f32) {
-            let (mut sq, mut max) = (0.0f64, 0.0f32);
-            for ((na, va), (nb, vb)) in a.iter().zip(b) {
-                assert_eq!(na, nb);
-                for (x, y) in va.iter().zip(vb) {
-                    assert!(y.is_finite(), "{net}: {nb} is not finite");
-                    sq += f64::from(x - y).powi(2);
-                    max = max.max((x - y).abs());
-                }
-            }
-            (sq.sqrt(), max)
-        };
-        let (d_moved, d_max) = dist(&values(&old, "D"), &values(&new, "D"));
+        let (d_moved, d_max) = train_util::param_distance(&old, "D", &new, "D");
         assert!(d_moved > 0.0 && d_max < 0.02, "{net}: D moved by {d_moved} (max {d_max})");
-        let (ema_moved, _) = dist(&values(&old, "G_ema"), &values(&new, "G_ema"));
-        let (g_vs_ema, _) = dist(&values(&old, "G"), &values(&old, "G_ema"));
+        let (ema_moved, _) = train_util::param_distance(&old, "G_ema", &new, "G_ema");
+        let (g_vs_ema, _) = train_util::param_distance(&old, "G", &old, "G_ema");
         eprintln!(
             "{net}: D moved {d_moved:.3e} (max {d_max:.2e}); G_ema moved {ema_moved:.3e} (G − G_ema in the pickle: {g_vs_ema:.3e})"
         );

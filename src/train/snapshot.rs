@@ -242,6 +242,7 @@ pub fn read_state(ckpt: &Checkpoint) -> Result<Restored> {
         if u64_of(s, "version")? != STATE_VERSION {
             return Err(Error::Unsupported(format!("training state version {}", s["version"])));
         }
+        let (ema_rampup, blur_init_sigma) = optional_hypers(s)?;
         Ok(Restored {
             g_opt: read_optimiser(ckpt, "G_opt")?,
             d_opt: read_optimiser(ckpt, "D_opt")?,
@@ -252,20 +253,23 @@ pub fn read_state(ckpt: &Checkpoint) -> Result<Restored> {
             },
             pl_mean: s["pl_mean"].as_f64().ok_or_else(|| Error::Format("training state: bad `pl_mean`".into()))?,
             seed: u64_of(s, "seed")?,
-            ema_rampup: match &s["ema_rampup"] {
-                Value::Null if s.get("ema_rampup").is_some() => Some(None),
-                Value::Null => None,
-                v => Some(Some(v.as_f64().ok_or_else(|| Error::Format("training state: bad `ema_rampup`".into()))?)),
-            },
-            blur_init_sigma: match s.get("blur_init_sigma") {
-                None => None,
-                Some(v) => {
-                    Some(v.as_f64().ok_or_else(|| Error::Format("training state: bad `blur_init_sigma`".into()))?)
-                }
-            },
+            ema_rampup,
+            blur_init_sigma,
         })
     };
     inner().map_err(|e| e.in_file(&ckpt.path))
+}
+
+/// `ema_rampup` (`null`: none) and `blur_init_sigma` of a training state; each `None` when absent,
+/// as in snapshots written before they were stored.
+fn optional_hypers(s: &Value) -> Result<(Option<Option<f64>>, Option<f64>)> {
+    let bad = |field: &str| Error::Format(format!("training state: bad `{field}`"));
+    let ema_rampup = s
+        .get("ema_rampup")
+        .map(|v| if v.is_null() { Ok(None) } else { v.as_f64().map(Some).ok_or_else(|| bad("ema_rampup")) })
+        .transpose()?;
+    let blur = s.get("blur_init_sigma").map(|v| v.as_f64().ok_or_else(|| bad("blur_init_sigma"))).transpose()?;
+    Ok((ema_rampup, blur))
 }
 
 /// The tensors of network `key` as float32 candle tensors.
@@ -273,4 +277,22 @@ pub fn tensors(ckpt: &Checkpoint, key: &str, device: &Device) -> Result<BTreeMap
     let w = ckpt.weights(key, device)?;
     let map = w.into_map();
     map.into_iter().map(|(k, t)| Ok((k, t.to_dtype(CDType::F32)?))).collect::<Result<_>>().in_file(&ckpt.path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn optional_hypers_absent_null_number_and_bad() {
+        assert_eq!(optional_hypers(&json!({})).unwrap(), (None, None));
+        let s = json!({"ema_rampup": null, "blur_init_sigma": 10.0});
+        assert_eq!(optional_hypers(&s).unwrap(), (Some(None), Some(10.0)));
+        let s = json!({"ema_rampup": 0.05, "blur_init_sigma": 0});
+        assert_eq!(optional_hypers(&s).unwrap(), (Some(Some(0.05)), Some(0.0)));
+        let e = optional_hypers(&json!({"ema_rampup": "0.05"})).unwrap_err().to_string();
+        assert!(e.contains("bad `ema_rampup`"), "{e}");
+        let e = optional_hypers(&json!({"blur_init_sigma": null})).unwrap_err().to_string();
+        assert!(e.contains("bad `blur_init_sigma`"), "{e}");
+    }
 }

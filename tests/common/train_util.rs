@@ -5,7 +5,9 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+use stylescope::checkpoint::Checkpoint;
 use stylescope::progress::Monitor;
+use stylescope::train::params::is_generator_buffer;
 use stylescope::train::{TrainCfg, TrainEvent, TrainOptions, TrainSink};
 
 /// A tiny StyleGAN2 run: 16² (from the data), 8/16 channels, z/w 16, two mapping layers.
@@ -19,6 +21,28 @@ pub fn tiny_options(cfg: TrainCfg, data: &Path, outdir: &Path, batch: usize, kim
     o.map_depth = Some(2);
     o.grid = [4, 2];
     o
+}
+
+/// Distance between the parameters of network `ka` of `a` and `kb` of `b` (same tensors in the
+/// same order; buffers such as `w_avg` or `magnitude_ema` skipped, as they follow the training
+/// forwards): the Euclidean norm and the largest absolute difference. Every value of `b` must be
+/// finite.
+pub fn param_distance(a: &Checkpoint, ka: &str, b: &Checkpoint, kb: &str) -> (f64, f32) {
+    let (na, nb) = (a.network(ka).unwrap(), b.network(kb).unwrap());
+    assert_eq!(na.tensors.len(), nb.tensors.len(), "{ka} vs {kb}");
+    let (mut sq, mut max) = (0.0f64, 0.0f32);
+    for ((name, ta), (name_b, tb)) in na.tensors.iter().zip(&nb.tensors) {
+        assert_eq!(name, name_b);
+        if is_generator_buffer(name) {
+            continue;
+        }
+        for (x, y) in ta.to_f32_vec().unwrap().iter().zip(tb.to_f32_vec().unwrap()) {
+            assert!(y.is_finite(), "{kb}.{name_b} is not finite");
+            sq += f64::from(x - y).powi(2);
+            max = max.max((x - y).abs());
+        }
+    }
+    (sq.sqrt(), max)
 }
 
 /// A fresh empty folder under the system's temp folder.
