@@ -132,6 +132,7 @@ fn main() -> Result<()> {
             println!(
                 "{net} {short}: batch  Σmask  S_nvidia  S_f32  S_f64 | rel f32−nv  rel f64−nv  rel f32−f64 | rms e  rms δ  2Σeδ/S  Σδ²/S  white-noise  C–S bound"
             );
+            #[allow(clippy::needless_range_loop)] // b is the batch number, not only an index
             for b in 0..16 {
                 let d = draws.next_batch(4, config.z_dim(), config.c_dim(), kind.uniforms_per_batch())?;
                 if !a.batches.contains(&b) {

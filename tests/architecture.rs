@@ -1,6 +1,8 @@
 //! The walls between layers (DEVELOPERS.md, "Architecture rules"): a single crate has no
 //! Cargo-level wall, so this test is the wall.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 
 /// Layers from the bottom up. A module may use only layers listed before it.

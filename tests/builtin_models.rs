@@ -5,6 +5,7 @@
 //! rounding).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
 mod gui_support;
 
 use std::path::{Path, PathBuf};

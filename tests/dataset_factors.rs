@@ -1,6 +1,8 @@
 //! The toy faces show what their labels say: glasses, eyes, smile, hair colour, pose, and a
 //! hair texture that moves rigidly with the head.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use stylescope::raster::Raster;
 use stylescope::train::datasets::colour::{Rgb, to_u8};
 use stylescope::train::datasets::geometry::FaceGeometry;

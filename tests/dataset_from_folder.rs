@@ -1,6 +1,8 @@
 //! `from-folder`: photos of any size and kind become centre-cropped, resized RGB PNGs in NVIDIA's
 //! format; unreadable files are skipped and named; nothing is written when nothing is readable.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::io::Read;

@@ -1,6 +1,8 @@
 //! `toyfaces` archives: NVIDIA's dataset format, labels aligned with files, deterministic bytes,
 //! cancellation that leaves nothing behind, and the command line.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::io::Read;

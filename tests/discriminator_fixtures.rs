@@ -2,6 +2,8 @@
 //! read from the pickle equals the one the builder computes from the constructor arguments, and
 //! its logits on `d_input.npy` match `d_logits.npy` (float32, minibatch-std group size 2).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use candle_core::{Device, Tensor};

@@ -1,6 +1,8 @@
 //! StyleGAN3 layer schedule and filter design: against the tables of the reference (§2.3.1) and
 //! against the fixtures' manifests and stored filter buffers.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 #[path = "common/sg3.rs"]
 mod sg3_common;

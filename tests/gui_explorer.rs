@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(feature = "gui")]
 
+mod common;
 mod gui_support;
 
 use std::path::{Path, PathBuf};

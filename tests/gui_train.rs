@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(feature = "gui")]
 
+mod common;
 mod gui_support;
 #[path = "common/train_util.rs"]
 mod train_util;

@@ -1,6 +1,8 @@
 //! The job runner with synthetic jobs: progress through nested ranges, log lines, typed results
 //! and errors, prompt cancellation (running and queued), a panicking job, and the wake-up hook.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};

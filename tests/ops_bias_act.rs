@@ -1,5 +1,7 @@
 //! `bias_act`, `normalize_2nd_moment` and the fully connected layer against hand-computed values.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeMap;
 
 use candle_core::{Device, Tensor};

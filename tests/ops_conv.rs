@@ -1,6 +1,8 @@
 //! Transposed convolution (fast == reference == definition), `conv2d_resample` (every path ==
 //! the generic composition), modulated convolution (fused == non-fused == a naive loop).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use candle_core::{Device, Tensor};
 use stylescope::nn::ops::conv2d_resample::{Resample, conv2d_resample};
 use stylescope::nn::ops::modulated_conv::{ModConv, modulated_conv2d};

@@ -1,6 +1,8 @@
 //! `upfirdn2d` and its helpers against the per-axis closed form
 //! `out[o] = Σ_k f[k] · x_up[o·d + fw − 1 − k − p0]` on random data.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use candle_core::{Device, Tensor};
 use stylescope::nn::ops::upfirdn2d::{
     UpFirDn, downsample2d, filter2d, output_len, setup_filter, setup_filter_taps, upfirdn2d, upsample2d,

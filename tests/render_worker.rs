@@ -2,6 +2,7 @@
 //! come back as data, results carry timings, and requests never block on a slow render.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
 mod gui_support;
 
 use std::sync::Arc;

@@ -1,6 +1,8 @@
 //! The band-limited resampler (reference §1.6.3): translations and masks, the affine band-limit
 //! filter, affine resampling, rotations, and the polyphase up-sampler against the reference.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use candle_core::{Device, Tensor};
@@ -31,8 +33,7 @@ fn smooth(w: usize, shift: (f64, f64)) -> Tensor {
             for x in 0..w {
                 let (xf, yf) = ((x as f64 - shift.0) / w as f64, (y as f64 - shift.1) / w as f64);
                 let t = std::f64::consts::TAU;
-                let val =
-                    (t * (2.0 * xf + 1.0 * yf) + ch as f64).cos() * 0.5 + (t * (-1.0 * xf + 3.0 * yf)).sin() * 0.3;
+                let val = (t * (2.0 * xf + 1.0 * yf) + ch as f64).cos() * 0.5 + (t * (-xf + 3.0 * yf)).sin() * 0.3;
                 v.push(val as f32);
             }
         }

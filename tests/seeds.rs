@@ -1,5 +1,7 @@
 //! Seeds → z bit for bit as NumPy's legacy `RandomState`, class labels, seed lists.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use candle_core::Device;

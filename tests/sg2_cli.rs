@@ -1,6 +1,8 @@
 //! `stylescope generate` end to end: NVIDIA's images from the fixture pickle, the optional
 //! outputs, and clear errors naming the file for bad input.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

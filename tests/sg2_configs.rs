@@ -2,6 +2,8 @@
 //! arguments with random weights: every resolution, mapping depth, channel setting, 1 and 4 image
 //! channels, conditional with an embedding, z-less, `orig` and `resnet`, clamp on and off.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeMap;
 
 use candle_core::{Device, Tensor};

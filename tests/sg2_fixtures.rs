@@ -6,6 +6,8 @@
 //! architecture built by `Sg2Hyper` from the manifest's constructor arguments (which also checks
 //! the builder against the pickle).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::collections::BTreeMap;

@@ -3,6 +3,8 @@
 //! visualizer's untransform (image and mask), `--pseudo-align` replaces `ws[0]` by `w_avg`, and a
 //! StyleGAN2 network refuses the flags.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -4,6 +4,8 @@
 //! shapes the schedule says, and behave as StyleGAN3 should (translation equivariance of -T,
 //! rotation equivariance of -R, the user transform moving content).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use candle_core::{DType, Device, Tensor};

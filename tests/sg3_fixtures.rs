@@ -3,6 +3,8 @@
 //! included, through the clamp-exercised layer), early stop, and the visualizer's untransform.
 //! Networks are read from the pickles through [`Checkpoint`].
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 #[path = "common/sg3.rs"]
 mod sg3_common;

@@ -1,6 +1,8 @@
 //! StyleGAN3's own ops: `filtered_lrelu` (reference vs fast path, closed forms) and the
 //! StyleGAN3 modulated convolution (reference vs fast path, closed form).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
+
 mod common;
 
 use candle_core::{DType, Var};

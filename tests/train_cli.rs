@@ -2,6 +2,8 @@
 //! sec/kimg and losses, leaves NVIDIA's run directory, and its snapshot works with `generate`,
 //! `inspect` and `--resume`; bad input fails with a message naming the file.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 #[path = "common/toy_data.rs"]
 mod toy_data;

@@ -2,6 +2,8 @@
 //! `dataset_tool.py` make them) and folders, labels from `dataset.json`, x-flips, and clear
 //! errors naming the file for broken input.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 #[path = "common/train_util.rs"]
 mod train_util;

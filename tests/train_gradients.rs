@@ -6,6 +6,8 @@
 //! parameter tensor. The main losses (Gmain through a fixed D, Dmain) are checked the same way.
 //! The trainer runs in float32, as in training.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeMap;
 
 use candle_core::{D, DType, Device, Tensor, Var};

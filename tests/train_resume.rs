@@ -4,6 +4,8 @@
 //! uninterrupted run. Regularisation runs every second iteration here, so the resumed steps
 //! include R1 and path-length steps.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 #[path = "common/toy_data.rs"]
 mod toy_data;

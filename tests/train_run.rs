@@ -3,6 +3,8 @@
 //! move toward the data (their mean colour approaches the dataset's). Also checks the run
 //! directory, the events and that the snapshot opens like any network file.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 #[path = "common/toy_data.rs"]
 mod toy_data;

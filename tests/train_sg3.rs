@@ -3,6 +3,8 @@
 //! inference forward's values, its parameter gradients match central differences, `update_emas`
 //! moves `magnitude_ema` as NVIDIA's does, and short StyleGAN3-T and -R runs train and snapshot.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 #[path = "common/toy_data.rs"]
 mod toy_data;

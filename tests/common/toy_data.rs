@@ -29,8 +29,8 @@ pub fn write_discs(dir: &Path, n: usize, res: usize, seed: u32) {
             for x in 0..res {
                 let inside = (x as f64 + 0.5 - cx).powi(2) + (y as f64 + 0.5 - cy).powi(2) < r * r;
                 let c = if inside { DISC } else { BACKGROUND };
-                for k in 0..3 {
-                    px.push(to_u8(c[k] + 0.05 * rng.standard_normal()));
+                for v in c {
+                    px.push(to_u8(v + 0.05 * rng.standard_normal()));
                 }
             }
         }

@@ -100,10 +100,8 @@ pub fn fake_loader(renders: Arc<AtomicUsize>) -> Arc<dyn EngineLoader> {
     })
 }
 
-#[path = "../common/temp.rs"]
-mod temp;
 #[allow(unused_imports)] // each test crate uses what it needs
-pub use temp::{TempDir, temp_dir};
+pub use crate::common::{TempDir, temp_dir};
 
 /// Writes a fake network file.
 pub fn fake_network(dir: &Path, name: &str, family: &str, resolution: usize, delay_ms: u64) -> PathBuf {

@@ -54,6 +54,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::needless_range_loop)] // matrix entries read best by their indices
     fn make_transform_and_its_buffer_match_the_fixture_recipe() {
         // manifest.json → transforms.both of the sg3 fixtures.
         let m = make_transform([0.13, -0.21], 17.0);
