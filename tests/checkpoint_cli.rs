@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
@@ -20,13 +20,6 @@ fn inspect_json(file: &Path) -> Value {
 
 fn network<'v>(report: &'v Value, key: &str) -> &'v Value {
     report["networks"].as_array().unwrap().iter().find(|n| n["key"] == key).unwrap()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("stylescope-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]
@@ -81,7 +74,7 @@ fn inspect_text_has_the_table() {
 #[test]
 fn convert_then_inspect_gives_the_same_report() {
     let dir = require_fixture!("sg2_64");
-    let tmp = scratch("convert");
+    let tmp = common::temp_dir("cli-convert");
     let out_file = tmp.join("g.safetensors");
     let pkl = dir.join("network.pkl");
     let out = stylescope(&["convert", pkl.to_str().unwrap(), "--out", out_file.to_str().unwrap()]);
@@ -99,13 +92,12 @@ fn convert_then_inspect_gives_the_same_report() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let c = inspect_json(&all);
     assert_eq!(c["networks"], a["networks"]);
-    let _ = std::fs::remove_dir_all(&tmp);
 }
 
 #[test]
 fn convert_stores_a_title_that_inspect_shows_and_a_reconversion_keeps() {
     let dir = require_fixture!("sg3t_64");
-    let tmp = scratch("title");
+    let tmp = common::temp_dir("cli-title");
     let pkl = dir.join("network.pkl");
     assert_eq!(inspect_json(&pkl)["title"], Value::Null, "pickles have no title");
     let titled = tmp.join("titled.safetensors");
@@ -135,12 +127,11 @@ fn convert_stores_a_title_that_inspect_shows_and_a_reconversion_keeps() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--title: the title is empty"));
     assert!(!empty.exists(), "nothing written on a refused title");
-    let _ = std::fs::remove_dir_all(&tmp);
 }
 
 #[test]
 fn errors_name_the_file() {
-    let tmp = scratch("errors");
+    let tmp = common::temp_dir("cli-errors");
     let missing = tmp.join("missing.pkl");
     let out = stylescope(&["inspect", missing.to_str().unwrap()]);
     assert!(!out.status.success());
@@ -158,5 +149,4 @@ fn errors_name_the_file() {
     let out = stylescope(&["convert", junk.to_str().unwrap(), "--out", tmp.join("x.safetensors").to_str().unwrap()]);
     assert!(!out.status.success());
     assert!(!tmp.join("x.safetensors").exists());
-    let _ = std::fs::remove_dir_all(&tmp);
 }

@@ -60,7 +60,7 @@ fn stray_files(run_dir: &Path) -> Vec<String> {
 
 #[test]
 fn train_dialog_starts_a_live_run_that_stops_cleanly_and_opens_in_a_view() {
-    let dir = train_util::scratch("gui-train");
+    let dir = common::temp_dir("test-gui-train");
     let data = dir.join("toyfaces16.zip");
     ToyFaces { count: 16, resolution: 16, unaligned: false, seed: 1 }.write_zip(&data, &Silent).unwrap();
     let outdir = dir.join("runs");
@@ -184,5 +184,4 @@ fn train_dialog_starts_a_live_run_that_stops_cleanly_and_opens_in_a_view() {
     });
     let img = h.state().view(Side::Left).image.clone().unwrap();
     assert_eq!((img.width, img.height), (16, 16));
-    std::fs::remove_dir_all(&dir).ok();
 }

@@ -4,6 +4,7 @@
 //! opens as a network.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
 #[path = "common/train_util.rs"]
 mod train_util;
 
@@ -57,7 +58,7 @@ pub fn toy_faces(dir: &Path) -> std::path::PathBuf {
 
 #[test]
 fn a_training_job_reports_pauses_resumes_and_stops_with_a_complete_snapshot() {
-    let dir = train_util::scratch("jobs-train");
+    let dir = common::temp_dir("test-jobs-train");
     let data = toy_faces(&dir);
     let mut o = train_util::tiny_options(TrainCfg::StyleGan2, &data, &dir.join("runs"), 4, 10.0);
     o.tick = 0.008; // two iterations per tick
@@ -111,5 +112,4 @@ fn a_training_job_reports_pauses_resumes_and_stops_with_a_complete_snapshot() {
     assert_eq!(stray_files(&run_dir), Vec::<String>::new());
     let g = Checkpoint::open(&outcome.last_snapshot).unwrap().load_generator(&Device::Cpu).unwrap();
     assert_eq!(g.config().img_resolution(), 16);
-    std::fs::remove_dir_all(&dir).ok();
 }

@@ -69,7 +69,7 @@ fn last_snapshot(stdout: &str) -> String {
 
 #[test]
 fn a_tiny_run_its_snapshot_and_a_resume() {
-    let dir = train_util::scratch("cli");
+    let dir = common::temp_dir("test-cli");
     let data = dir.join("discs");
     toy_data::write_discs(&data, 8, 8, 4);
     let (data_s, out_s) = (data.to_str().unwrap(), dir.join("runs"));
@@ -110,7 +110,6 @@ fn a_tiny_run_its_snapshot_and_a_resume() {
     assert!(stderr.contains("Resuming from") && stderr.contains("0.008 kimg (iteration 2)"), "{stderr}");
     assert_eq!(stderr.lines().filter(|l| l.starts_with("tick ")).count(), 1, "{stderr}");
     assert!(last_snapshot(&stdout).contains("00001-stylegan2-discs"), "{stdout}");
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// A generator-only file (what `convert` writes, as the built-in models in `assets/`) is
@@ -119,7 +118,7 @@ fn a_tiny_run_its_snapshot_and_a_resume() {
 #[test]
 fn resumes_a_generator_only_file_with_a_new_discriminator() {
     use stylescope::checkpoint::Checkpoint;
-    let dir = train_util::scratch("cli-g-only");
+    let dir = common::temp_dir("test-cli-g-only");
     let data = dir.join("discs");
     toy_data::write_discs(&data, 8, 8, 4);
     let (data_s, out_s) = (data.to_str().unwrap(), dir.join("runs"));
@@ -163,12 +162,11 @@ fn resumes_a_generator_only_file_with_a_new_discriminator() {
     let continued = Checkpoint::open(Path::new(&last_snapshot(&text(&o).0))).unwrap();
     assert_eq!(rampup(&continued), serde_json::Value::Null);
     assert_eq!(continued.network("training_state").unwrap().init_kwargs["cur_nimg"], 8);
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn bad_input_names_the_file() {
-    let dir = train_util::scratch("cli-bad");
+    let dir = common::temp_dir("test-cli-bad");
     let missing = dir.join("missing.zip");
     let o = stylescope(&train_args(missing.to_str().unwrap(), dir.to_str().unwrap(), "1"));
     let (_, stderr) = text(&o);
@@ -178,5 +176,4 @@ fn bad_input_names_the_file() {
         stylescope(&["train", "--cfg", "stylegan4", "--data", "x", "--outdir", "y", "--batch", "4", "--gamma", "1"]);
     assert!(!o.status.success());
     assert!(text(&o).1.contains("stylegan4"));
-    std::fs::remove_dir_all(&dir).ok();
 }

@@ -5,13 +5,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
-#[path = "common/train_util.rs"]
-mod train_util;
 
 use stylescope::raster::Raster;
 use stylescope::train::dataset::ImageDataset;
 use stylescope::train::datasets::writer::{DatasetZipWriter, encode_png, image_name, write_dataset_json};
-use train_util::scratch;
 
 fn image(res: usize, channels: usize, seed: usize) -> Raster {
     let px = (0..res * res * channels).map(|i| ((i * 37 + seed * 101) % 256) as u8).collect();
@@ -20,7 +17,7 @@ fn image(res: usize, channels: usize, seed: usize) -> Raster {
 
 #[test]
 fn zip_with_class_labels_reads_back() {
-    let dir = scratch("ds-zip");
+    let dir = common::temp_dir("test-ds-zip");
     let path = dir.join("data.zip");
     let mut w = DatasetZipWriter::create(&path).unwrap();
     let images: Vec<Raster> = (0..5).map(|i| image(8, 3, i)).collect();
@@ -45,12 +42,11 @@ fn zip_with_class_labels_reads_back() {
     }
     let flipped = reader.image(3, true).unwrap();
     assert_eq!(flipped[(2 * 8 + 3) * 8 + 1], src.pixels[(3 * 8 + 6) * 3 + 2], "x-flip mirrors columns");
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn folder_with_vector_labels_and_grey_images() {
-    let dir = scratch("ds-folder");
+    let dir = common::temp_dir("test-ds-folder");
     let data = dir.join("grey");
     std::fs::create_dir_all(data.join("00000")).unwrap();
     for i in 0..3 {
@@ -67,12 +63,11 @@ fn folder_with_vector_labels_and_grey_images() {
     assert_eq!(ds.label(2), [1.0, -1.0]);
     let img = ds.reader().unwrap().image(2, false).unwrap();
     assert_eq!(img, image(4, 1, 2).pixels);
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn broken_datasets_give_errors_that_name_the_file() {
-    let dir = scratch("ds-bad");
+    let dir = common::temp_dir("test-ds-bad");
     let err = |p: &std::path::Path| ImageDataset::open(p).unwrap_err().to_string();
 
     let missing = dir.join("nope.zip");
@@ -114,5 +109,4 @@ fn broken_datasets_give_errors_that_name_the_file() {
     std::fs::write(corrupt.join("a.png"), b"\x89PNG\r\n\x1a\ngarbage").unwrap();
     let e = err(&corrupt);
     assert!(e.contains("corrupt") && e.contains("a.png") && e.contains("PNG"), "{e}");
-    std::fs::remove_dir_all(&dir).ok();
 }

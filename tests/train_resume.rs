@@ -16,7 +16,7 @@ use std::path::Path;
 
 use stylescope::checkpoint::Checkpoint;
 use stylescope::train::{NoSink, TrainCfg, TrainOptions, train};
-use train_util::{TestMonitor, scratch, tiny_options};
+use train_util::{TestMonitor, tiny_options};
 
 fn options(data: &Path, out: &Path, iterations: usize) -> TrainOptions {
     let mut o = tiny_options(TrainCfg::StyleGan2, data, out, 4, 0.004 * iterations as f64);
@@ -58,7 +58,7 @@ fn assert_identical(a: &Path, b: &Path, what: &str) {
 
 #[test]
 fn resumed_run_is_bit_identical_to_an_uninterrupted_one() {
-    let dir = scratch("resume");
+    let dir = common::temp_dir("test-resume");
     let data = dir.join("discs");
     toy_data::write_discs(&data, 12, 8, 3);
     let run = |o: &TrainOptions, cancel: Option<usize>| train(o, &TestMonitor::new(cancel), &NoSink).unwrap();
@@ -84,7 +84,6 @@ fn resumed_run_is_bit_identical_to_an_uninterrupted_one() {
     let other = Checkpoint::open(&stopped.last_snapshot).unwrap();
     let end = Checkpoint::open(&full5.last_snapshot).unwrap();
     assert!(other.network("G").unwrap().tensors != end.network("G").unwrap().tensors);
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// Continuing an official run: `--resume` from NVIDIA's pickles (all three families) takes G, D
@@ -92,7 +91,7 @@ fn resumed_run_is_bit_identical_to_an_uninterrupted_one() {
 /// barely (no EMA ramp-up after a pickle resume, as NVIDIA's).
 #[test]
 fn resumes_from_nvidia_pickles() {
-    let dir = scratch("resume-pkl");
+    let dir = common::temp_dir("test-resume-pkl");
     let data = dir.join("discs64");
     toy_data::write_discs(&data, 4, 64, 8);
     for (net, cfg) in
@@ -118,5 +117,4 @@ fn resumes_from_nvidia_pickles() {
         );
         assert!(ema_moved > 0.0 && ema_moved < 0.02 * g_vs_ema, "{net}: G_ema moved by {ema_moved}");
     }
-    std::fs::remove_dir_all(&dir).ok();
 }

@@ -15,7 +15,7 @@ use stylescope::checkpoint::{Checkpoint, NetworkKind};
 use stylescope::raster::Raster;
 use stylescope::train::dataset::ImageDataset;
 use stylescope::train::{TrainCfg, TrainEvent, train};
-use train_util::{Recorder, TestMonitor, scratch, tiny_options};
+use train_util::{Recorder, TestMonitor, tiny_options};
 
 /// Mean colour of a grid of samples, in [-1, 1] units.
 fn mean_colour(r: &Raster) -> [f64; 3] {
@@ -34,7 +34,7 @@ fn distance(a: [f64; 3], b: [f64; 3]) -> f64 {
 
 #[test]
 fn logits_separate_and_samples_move_toward_the_data() {
-    let dir = scratch("run");
+    let dir = common::temp_dir("test-run");
     let data = dir.join("discs");
     toy_data::write_discs(&data, 64, 16, 1);
     let ds = ImageDataset::open(&data).unwrap();
@@ -123,5 +123,4 @@ fn logits_separate_and_samples_move_toward_the_data() {
     assert_eq!(g.config().img_resolution(), 16);
     assert!(matches!(events.last(), Some(TrainEvent::Finished { cancelled: false, .. })));
     drop(events);
-    std::fs::remove_dir_all(&dir).ok();
 }

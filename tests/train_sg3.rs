@@ -25,7 +25,7 @@ use stylescope::train::forward::{EmaUpdates, GenInputs, build_generator, run_gen
 use stylescope::train::params::{ParamSet, is_generator_buffer};
 use stylescope::train::sg3_forward;
 use stylescope::train::{NoSink, TrainCfg, train};
-use train_util::{TestMonitor, scratch, tiny_options};
+use train_util::{TestMonitor, tiny_options};
 
 fn randn(rng: &mut RandomState, shape: &[usize], scale: f64) -> Tensor {
     let n: usize = shape.iter().product();
@@ -171,7 +171,7 @@ fn update_emas_moves_magnitude_ema_as_nvidia() {
 
 #[test]
 fn stylegan3_t_and_r_train_and_snapshot() {
-    let dir = scratch("sg3");
+    let dir = common::temp_dir("test-sg3");
     let data = dir.join("discs");
     toy_data::write_discs(&data, 8, 16, 2);
     for cfg in [TrainCfg::StyleGan3T, TrainCfg::StyleGan3R] {
@@ -199,5 +199,4 @@ fn stylegan3_t_and_r_train_and_snapshot() {
         assert_eq!(tensor("G", &first), tensor("G_ema", &first));
         assert_ne!(tensor("G", "synthesis.input.affine.weight"), tensor("G_ema", "synthesis.input.affine.weight"));
     }
-    std::fs::remove_dir_all(&dir).ok();
 }

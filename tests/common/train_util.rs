@@ -45,14 +45,6 @@ pub fn param_distance(a: &Checkpoint, ka: &str, b: &Checkpoint, kb: &str) -> (f6
     (sq.sqrt(), max)
 }
 
-/// A fresh empty folder under the system's temp folder.
-pub fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("stylescope-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// Records log lines; cancels once `cancel_after` progress reports were made.
 pub struct TestMonitor {
     pub lines: Mutex<Vec<String>>,
