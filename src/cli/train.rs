@@ -98,6 +98,10 @@ pub struct TrainArgs {
     /// Sample grid, COLSxROWS (samples at seeds 0, 1, …).
     #[arg(long, default_value = "8x4", value_parser = parse_grid)]
     pub grid: [usize; 2],
+    /// Threads that each compute an equal slice of the batch, gradients averaged (as NVIDIA
+    /// splits a batch across --gpus); 2 on a 2-core CPU with RAYON_NUM_THREADS=1.
+    #[arg(long, default_value_t = 1)]
+    pub workers: usize,
 }
 
 impl TrainArgs {
@@ -122,6 +126,7 @@ impl TrainArgs {
         o.resume = self.resume.clone();
         o.desc = self.desc.clone();
         o.grid = self.grid;
+        o.workers = self.workers;
         o
     }
 }

@@ -47,15 +47,39 @@ pub struct GenInputs {
 impl GenInputs {
     /// The first `n` samples.
     pub fn head(&self, n: usize) -> Result<Self> {
+        self.narrow(0, n, self.noise_seed)
+    }
+
+    /// Slice `k` of `parts` equal slices (data-parallel steps, [`crate::train::workers`]); the
+    /// slices after the first draw their noise from seeds of their own.
+    pub fn part(&self, k: usize, parts: usize) -> Result<Self> {
+        if parts <= 1 {
+            return Ok(self.clone());
+        }
+        let n = self.z.dim(0)?;
+        if !n.is_multiple_of(parts) || k >= parts {
+            return Err(crate::Error::Invalid(format!("a batch of {n} cannot be split into {parts} equal parts")));
+        }
+        let len = n / parts;
+        // Seeds are 32 bits (`NoiseMode::Random`).
+        let seed = if k == 0 {
+            self.noise_seed
+        } else {
+            (self.noise_seed ^ (k as u64).wrapping_mul(0x7F4A_7C15)) & 0xFFFF_FFFF
+        };
+        self.narrow(k * len, len, seed)
+    }
+
+    fn narrow(&self, start: usize, len: usize, noise_seed: u64) -> Result<Self> {
         Ok(Self {
-            z: self.z.narrow(0, 0, n)?,
-            c: self.c.as_ref().map(|c| c.narrow(0, 0, n)).transpose()?,
+            z: self.z.narrow(0, start, len)?,
+            c: self.c.as_ref().map(|c| c.narrow(0, start, len)).transpose()?,
             mixing: self
                 .mixing
                 .as_ref()
-                .map(|m| Ok::<_, crate::Error>(Mixing { cutoff: m.cutoff, z2: m.z2.narrow(0, 0, n)? }))
+                .map(|m| Ok::<_, crate::Error>(Mixing { cutoff: m.cutoff, z2: m.z2.narrow(0, start, len)? }))
                 .transpose()?,
-            noise_seed: self.noise_seed,
+            noise_seed,
         })
     }
 }

@@ -11,7 +11,7 @@
 //! | [`params`], [`adam`] | trainable parameters as candle `Var`s; Adam |
 //! | [`forward`], [`sg3_forward`] | `run_G`/`run_D`: style mixing, noise, EMAs of buffers, blur |
 //! | [`r1`], [`path_length`] | the regularisers, with first-order finite-difference gradients |
-//! | [`trainer`] | one iteration (Gmain, Greg, Dmain, Dreg, G EMA) |
+//! | [`trainer`], [`workers`] | one iteration (Gmain, Greg, Dmain, Dreg, G EMA); data-parallel slices |
 //! | [`setup`], [`snapshot`], [`module_table`] | new, resumed and saved networks |
 //! | [`train_loop`], [`run_dir`], [`stats`], [`grid`], [`events`] | ticks, files, grids, reports |
 //! | [`rng`] | reproducible per-iteration random streams |
@@ -36,6 +36,7 @@ pub mod snapshot;
 pub mod stats;
 pub mod train_loop;
 pub mod trainer;
+pub mod workers;
 
 pub use events::{ChannelSink, NoSink, TickStats, TrainEvent, TrainSink};
 pub use options::{TrainCfg, TrainOptions};

@@ -89,6 +89,14 @@ pub struct TrainOptions {
     /// Lazy regularisation intervals (NVIDIA: R1 every 16 D steps, path length every 4 G steps).
     pub r1_interval: usize,
     pub pl_interval: usize,
+    /// Threads that each run an equal slice of the batch, their gradients averaged, as NVIDIA
+    /// splits a batch across `--gpus` (`--workers`; see [`crate::train::workers`]).
+    #[serde(default = "one")]
+    pub workers: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 impl TrainOptions {
@@ -121,6 +129,7 @@ impl TrainOptions {
             grid: [8, 4],
             r1_interval: 16,
             pl_interval: 4,
+            workers: 1,
         }
     }
 
@@ -132,6 +141,16 @@ impl TrainOptions {
         }
         if !self.batch.is_multiple_of(self.mbstd_group.min(self.batch).max(1)) {
             return bad(format!("--batch {} must be a multiple of --mbstd-group {}", self.batch, self.mbstd_group));
+        }
+        if self.workers == 0 || !self.batch.is_multiple_of(self.workers) {
+            return bad(format!("--batch {} must be a multiple of --workers {}", self.batch, self.workers));
+        }
+        let slice = self.batch / self.workers;
+        if self.workers > 1 && !slice.is_multiple_of(self.mbstd_group.min(slice).max(1)) {
+            return bad(format!(
+                "each worker's slice of {slice} images (--batch {} / --workers {}) must be a multiple of --mbstd-group {}",
+                self.batch, self.workers, self.mbstd_group
+            ));
         }
         if !(self.kimg.is_finite() && self.kimg >= 0.0 && self.tick.is_finite() && self.tick > 0.0) {
             return bad("--kimg must be ≥ 0 and --tick > 0".into());

@@ -222,6 +222,7 @@ pub fn setup(options: &TrainOptions, hyper: &mut Hyper, ds: &ImageDataset, devic
             hyper: hyper.clone(),
             seed: options.seed,
             device: device.clone(),
+            workers: options.workers,
         };
         return Ok(Setup {
             trainer,
@@ -318,6 +319,7 @@ pub fn setup(options: &TrainOptions, hyper: &mut Hyper, ds: &ImageDataset, devic
         hyper: hyper.clone(),
         seed,
         device: device.clone(),
+        workers: options.workers,
     };
     Ok(Setup { trainer, g_info: info_of(&ckpt, g_key), d_info, resumed, notes })
 }

