@@ -56,18 +56,14 @@ impl GenInputs {
         if parts <= 1 {
             return Ok(self.clone());
         }
-        let n = self.z.dim(0)?;
-        if !n.is_multiple_of(parts) || k >= parts {
-            return Err(crate::Error::Invalid(format!("a batch of {n} cannot be split into {parts} equal parts")));
-        }
-        let len = n / parts;
+        let (start, len) = crate::train::workers::slice_range(self.z.dim(0)?, k, parts)?;
         // Seeds are 32 bits (`NoiseMode::Random`).
         let seed = if k == 0 {
             self.noise_seed
         } else {
             (self.noise_seed ^ (k as u64).wrapping_mul(0x7F4A_7C15)) & 0xFFFF_FFFF
         };
-        self.narrow(k * len, len, seed)
+        self.narrow(start, len, seed)
     }
 
     fn narrow(&self, start: usize, len: usize, noise_seed: u64) -> Result<Self> {

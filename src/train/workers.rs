@@ -62,17 +62,22 @@ fn pools(parts: usize) -> Result<Arc<Vec<ThreadPool>>> {
     Ok(made)
 }
 
+/// Start and length of slice `k` of `parts` equal slices of a batch of `n`.
+pub fn slice_range(n: usize, k: usize, parts: usize) -> Result<(usize, usize)> {
+    if parts == 0 || !n.is_multiple_of(parts) || k >= parts {
+        return Err(Error::Invalid(format!("a batch of {n} cannot be split into {parts} equal parts")));
+    }
+    let len = n / parts;
+    Ok((k * len, len))
+}
+
 /// Slice `k` of `parts` equal slices of `x` along its first (batch) dimension.
 pub fn part_of(x: &Tensor, k: usize, parts: usize) -> Result<Tensor> {
     if parts <= 1 {
         return Ok(x.clone());
     }
-    let n = x.dim(0)?;
-    if !n.is_multiple_of(parts) || k >= parts {
-        return Err(Error::Invalid(format!("a batch of {n} cannot be split into {parts} equal parts")));
-    }
-    let len = n / parts;
-    Ok(x.narrow(0, k * len, len)?)
+    let (start, len) = slice_range(x.dim(0)?, k, parts)?;
+    Ok(x.narrow(0, start, len)?)
 }
 
 /// The gradients of a slice's mean loss, weighted `1 / parts` so that the slices' sum is the
