@@ -165,11 +165,11 @@ impl StickingJob {
                     "sharpness (mean |horizontal gradient|): centre {sharp_c:.4}, average {sharp_a:.4} ({:.0}%)",
                     100.0 * sharp_a / sharp_c.max(1e-12)
                 ));
-                let cutoff = hf_energy::DEFAULT_CUTOFF;
-                let hf_c = hf_energy::high_frequency_energy(&n.center, cutoff);
-                let hf_a = hf_energy::high_frequency_energy(&n.average, cutoff);
+                let (cutoff, beta) = (hf_energy::DEFAULT_CUTOFF, hf_energy::DEFAULT_BETA);
+                let hf_c = hf_energy::high_frequency_energy(&n.center, cutoff, beta);
+                let hf_a = hf_energy::high_frequency_energy(&n.average, cutoff, beta);
                 out.notes.push(format!(
-                    "high-frequency energy (above {cutoff} of Nyquist): centre {hf_c:.3e}, average {hf_a:.3e} ({:.1}% retained)",
+                    "high-frequency energy (above {cutoff} of Nyquist, Kaiser β {beta} window): centre {hf_c:.3e}, average {hf_a:.3e} ({:.1}% retained)",
                     100.0 * hf_energy::retained_share(hf_c, hf_a)
                 ));
             }
