@@ -20,7 +20,8 @@ use crate::{Error, Result};
 pub struct NeighbourhoodOptions {
     /// Images averaged (K).
     pub count: usize,
-    /// Length of each perturbation in W.
+    /// Length of each perturbation in W (default 4: on the built-in models, whose samples lie
+    /// about 14 apart in W, radius 2 moves the content too little for the averages to differ).
     pub radius: f64,
     /// Seed of the perturbation directions.
     pub seed: u32,
@@ -30,7 +31,7 @@ pub struct NeighbourhoodOptions {
 
 impl Default for NeighbourhoodOptions {
     fn default() -> Self {
-        Self { count: 64, radius: 2.0, seed: 0, batch: 8 }
+        Self { count: 64, radius: 4.0, seed: 0, batch: 8 }
     }
 }
 
