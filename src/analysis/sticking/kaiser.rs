@@ -1,32 +1,7 @@
-//! The Kaiser window (`torch.kaiser_window(N, periodic=False, beta)`).
+//! The Kaiser window (`torch.kaiser_window(N, periodic=False, beta)`, which is `np.kaiser(N, beta)`)
+//! for the spectrum views: the filter design's, one implementation for both.
 
-/// The modified Bessel function of the first kind, order 0 (power series, to f64 precision).
-pub fn bessel_i0(x: f64) -> f64 {
-    let q = x * x / 4.0;
-    let (mut term, mut sum) = (1f64, 1f64);
-    for k in 1..500 {
-        term *= q / (k * k) as f64;
-        sum += term;
-        if term < sum * 1e-17 {
-            break;
-        }
-    }
-    sum
-}
-
-/// `w[n] = I0(β·√(1 − (2n/(N−1) − 1)²)) / I0(β)`, `n = 0..N` (symmetric; `[1]` for `N = 1`).
-pub fn kaiser_window(n: usize, beta: f64) -> Vec<f64> {
-    if n <= 1 {
-        return vec![1.0; n];
-    }
-    let norm = bessel_i0(beta);
-    (0..n)
-        .map(|i| {
-            let r = 2.0 * i as f64 / (n - 1) as f64 - 1.0;
-            bessel_i0(beta * (1.0 - r * r).max(0.0).sqrt()) / norm
-        })
-        .collect()
-}
+pub use crate::nn::filter_design::{bessel_i0, kaiser_window};
 
 #[cfg(test)]
 mod tests {
